@@ -1,0 +1,325 @@
+using System.Net.ServerSentEvents;
+using Mix2Api.Streams.Output;
+using Mix2Api.Streams.Protocol;
+using Mix2Api.Streams.Sse;
+using Mix2Api.Streams.Supervision;
+using Mix2Api.Streams.Tools;
+
+namespace Mix2Api.Streams.Graph;
+
+/// <summary>
+/// One request's pipeline: upstream bytes → SSE events → UI frames → tool-protocol transform →
+/// OpenAI output. Pull-based: a frame is read only after the previous one was handed to the output,
+/// and the output flushes (waiting for a slow client) before the next read that would block, so the
+/// upstream is never read faster than the client drains. The run returns how it ended; it never
+/// writes the terminal error itself (Supervision decides what the client is told).
+/// </summary>
+public sealed class ChatStreamGraph
+{
+    private enum Phase { Reading, Writing }
+
+    private readonly IChatOutput _output;
+    private readonly IToolTransform _transform;
+    private readonly GraphSettings _settings;
+    private readonly RequestDeadlines _deadlines;
+    private readonly IChatStreamObserver? _observer;
+    private readonly bool _legacyFunctions;
+    private readonly int _promptTokenEstimate;
+    private readonly StreamOutcome _outcome = new();
+    private Phase _phase;
+    private long _lastWrite;
+    private Task? _heartbeatDelay;
+    private bool _idsCaptured;
+    private char _pendingTextHigh;
+    private char _pendingReasoningHigh;
+    private string? _upstreamFinishReason;
+    private UsageFigures? _upstreamUsage;
+
+    public ChatStreamGraph(IChatOutput output, IToolTransform transform, GraphSettings settings, RequestDeadlines deadlines,
+        IChatStreamObserver? observer, bool legacyFunctions, int promptTokenEstimate)
+    {
+        _output = output;
+        _transform = transform;
+        _settings = settings;
+        _deadlines = deadlines;
+        _observer = observer;
+        _legacyFunctions = legacyFunctions;
+        _promptTokenEstimate = Math.Max(1, promptTokenEstimate);
+    }
+
+    public async Task<StreamOutcome> RunAsync(Stream upstreamBody)
+    {
+        var token = _deadlines.Token;
+        _lastWrite = _settings.Time.GetTimestamp();
+        await using var body = new ActivityTrackingStream(upstreamBody, _deadlines, _settings.MaxFrameBytes);
+        var frames = UpstreamEventReader.ReadAsync(body, token).GetAsyncEnumerator(token);
+        try
+        {
+            while (true)
+            {
+                _phase = Phase.Reading;
+                var next = frames.MoveNextAsync();
+                if (!next.IsCompleted)
+                {
+                    if (!await FlushAsync(token)) return Exit(StreamExit.ClientDisconnected);
+                    if (_output.WantsHeartbeat && _settings.HeartbeatInterval > TimeSpan.Zero)
+                        next = await WaitWithHeartbeatsAsync(next, token);
+                }
+                if (!await next)
+                    return Exit(StreamExit.UpstreamTruncated);
+
+                _outcome.Frames++;
+                if (Handle(frames.Current) is { } exit)
+                {
+                    if (exit is StreamExit.Completed)
+                    {
+                        exit = Complete();
+                        if (!await FlushAsync(token)) return Exit(StreamExit.ClientDisconnected);
+                        await DrainReadyFramesAsync(frames);
+                    }
+                    return Exit(exit);
+                }
+                if (_output.UnflushedBytes >= _settings.FlushThresholdBytes && !await FlushAsync(token))
+                    return Exit(StreamExit.ClientDisconnected);
+            }
+        }
+        catch (OperationCanceledException) when (_deadlines.Cause != DeadlineCause.None)
+        {
+            return Exit(FromCause(_deadlines.Cause));
+        }
+        catch (UpstreamFrameTooLargeException ex)
+        {
+            _outcome.Detail = ex.Message;
+            return Exit(StreamExit.UpstreamProtocolError);
+        }
+        catch (Exception ex) when (ex is IOException or System.Net.Http.HttpRequestException or OperationCanceledException
+            || ex.GetType().Name == "ConnectionAbortedException")
+        {
+            _outcome.Exception = ex;
+            if (_deadlines.Cause != DeadlineCause.None) return Exit(FromCause(_deadlines.Cause));
+            return Exit(_phase == Phase.Writing ? StreamExit.ClientDisconnected : StreamExit.UpstreamBodyFailed);
+        }
+        catch (Exception ex)
+        {
+            _outcome.Exception = ex;
+            return Exit(StreamExit.AdapterFault);
+        }
+        finally
+        {
+            _outcome.UpstreamBytes = body.BytesRead;
+            try
+            {
+                await frames.DisposeAsync();
+            }
+            catch (Exception)
+            {
+                // Disposing a cancelled parser can throw; the outcome is already decided.
+            }
+        }
+    }
+
+    public static StreamExit FromCause(DeadlineCause cause) => cause switch
+    {
+        DeadlineCause.Client => StreamExit.ClientDisconnected,
+        DeadlineCause.FirstByte => StreamExit.UpstreamFirstByteTimedOut,
+        DeadlineCause.Idle => StreamExit.UpstreamIdleTimedOut,
+        DeadlineCause.Total => StreamExit.TotalTimedOut,
+        DeadlineCause.Shutdown => StreamExit.ShuttingDown,
+        _ => throw new ArgumentOutOfRangeException(nameof(cause), cause, "no deadline fired"),
+    };
+
+    /// <summary>Applies one frame; returns an exit when the frame ends the response.</summary>
+    private StreamExit? Handle(SseItem<UiFrame> item)
+    {
+        var frame = item.Data;
+        switch (frame.Type)
+        {
+            case UiFrameType.TextDelta:
+                if (JoinSurrogates(frame.Text, ref _pendingTextHigh) is { Length: > 0 } text) _transform.Push(text, _output);
+                return null;
+            case UiFrameType.ReasoningDelta:
+                if (JoinSurrogates(frame.Text, ref _pendingReasoningHigh) is { Length: > 0 } thought) _output.Reasoning(thought);
+                return null;
+            case UiFrameType.Start or UiFrameType.MessageMetadata:
+                Capture(frame);
+                return null;
+            case UiFrameType.Usage:
+                _upstreamUsage = frame.Usage ?? _upstreamUsage;
+                return null;
+            case UiFrameType.Finish:
+                Capture(frame);
+                _upstreamFinishReason = frame.FinishReason;
+                return StreamExit.Completed;
+            case UiFrameType.Done:
+                return StreamExit.Completed;
+            case UiFrameType.Error:
+                _outcome.Detail = frame.Text;
+                return StreamExit.UpstreamErrorFrame;
+            case UiFrameType.Abort:
+                return StreamExit.UpstreamAbortFrame;
+            case UiFrameType.Malformed:
+                _outcome.BadFrames++;
+                _observer?.OnBadFrame(_outcome.BadFrames, item.EventType.Length);
+                if (_outcome.BadFrames > _settings.MaxBadFrames)
+                {
+                    _outcome.Detail = "a data line was not JSON";
+                    return StreamExit.UpstreamProtocolError;
+                }
+                return null;
+            case UiFrameType.UpstreamTool:
+                _observer?.OnUpstreamToolFrame();
+                return null;
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>
+    /// Holds a trailing high surrogate back until the next delta brings its low half, so an emoji
+    /// split across frames is not turned into two replacement characters.
+    /// </summary>
+    private static string? JoinSurrogates(string? text, ref char pendingHigh)
+    {
+        if (string.IsNullOrEmpty(text)) return text;
+        if (pendingHigh != '\0')
+        {
+            text = pendingHigh + text;
+            pendingHigh = '\0';
+        }
+        if (char.IsHighSurrogate(text[^1]))
+        {
+            pendingHigh = text[^1];
+            return text[..^1];
+        }
+        return text;
+    }
+
+    private void Capture(in UiFrame frame)
+    {
+        _upstreamUsage = frame.Usage ?? _upstreamUsage;
+        if (_idsCaptured) return;
+        var session = frame.SessionId ?? (_settings.SessionFromExchangeId ? frame.ExchangeId : null);
+        if (session is null && frame.ExchangeId is null) return;
+        _idsCaptured = true;
+        _outcome.SessionId = session;
+        _outcome.ExchangeId = frame.ExchangeId;
+        if (session is not null) _output.SessionKnown(session);
+        _observer?.OnSessionIds(session, frame.ExchangeId);
+    }
+
+    /// <summary>Normal end: flush the transform, decide finish_reason and usage, write the end.</summary>
+    private StreamExit Complete()
+    {
+        if (_pendingTextHigh != '\0') _transform.Push([_pendingTextHigh], _output);
+        _transform.Complete(_output);
+        _outcome.ToolCalls = _transform.ToolCallCount;
+        string finish;
+        StreamExit exit;
+        if (_transform.ToolCallCount > 0)
+        {
+            finish = _legacyFunctions ? "function_call" : "tool_calls";
+            exit = StreamExit.CompletedWithToolCalls;
+        }
+        else if (_upstreamFinishReason is "length" or "max_tokens")
+        {
+            finish = "length";
+            exit = StreamExit.CompletedAtLength;
+        }
+        else
+        {
+            finish = "stop";
+            exit = StreamExit.Completed;
+        }
+        var reported = _upstreamUsage ?? default;
+        _outcome.UpstreamReportedUsage = !reported.IsEmpty;
+        // Never all zeros: whatever side the upstream did not report is our estimate.
+        var usage = new UsageFigures(
+            reported.PromptTokens > 0 ? reported.PromptTokens : _promptTokenEstimate,
+            reported.CompletionTokens > 0 ? reported.CompletionTokens : _output.EstimatedCompletionTokens);
+        _outcome.Usage = usage;
+        _outcome.FinishReason = finish;
+        _output.Finish(finish, usage);
+        return exit;
+    }
+
+    /// <summary>
+    /// After the finish frame, consume frames that are already buffered (usually <c>[DONE]</c>) so the
+    /// upstream connection can go back to the pool; never wait for more.
+    /// </summary>
+    private static async ValueTask DrainReadyFramesAsync(IAsyncEnumerator<SseItem<UiFrame>> frames)
+    {
+        for (var i = 0; i < 4; i++)
+        {
+            var next = frames.MoveNextAsync();
+            if (!next.IsCompleted)
+            {
+                // A read is in flight now; disposing will cancel it. Observe it so it never goes unobserved.
+                _ = next.AsTask().ContinueWith(static t => _ = t.Exception, TaskScheduler.Default);
+                return;
+            }
+            if (!await next || frames.Current.Data.Type == UiFrameType.Done) return;
+        }
+    }
+
+    private async ValueTask<bool> FlushAsync(CancellationToken token)
+    {
+        if (_output.UnflushedBytes == 0) return true;
+        _phase = Phase.Writing;
+        _lastWrite = _settings.Time.GetTimestamp();
+        var pending = _output.FlushAsync(token);
+        System.IO.Pipelines.FlushResult result;
+        if (pending.IsCompletedSuccessfully)
+        {
+            result = pending.Result;
+        }
+        else
+        {
+            _deadlines.PauseIdle();
+            try
+            {
+                result = await pending;
+            }
+            finally
+            {
+                _deadlines.ResumeIdle();
+            }
+        }
+        _phase = Phase.Reading;
+        return !(result.IsCompleted || result.IsCanceled);
+    }
+
+    /// <summary>Waits for the next frame, writing a keep-alive comment whenever the client heard nothing for the interval.</summary>
+    private async ValueTask<ValueTask<bool>> WaitWithHeartbeatsAsync(ValueTask<bool> next, CancellationToken token)
+    {
+        var time = _settings.Time;
+        var interval = _settings.HeartbeatInterval;
+        var pending = next.AsTask();
+        while (!pending.IsCompleted)
+        {
+            var due = interval - time.GetElapsedTime(_lastWrite);
+            if (due <= TimeSpan.Zero)
+            {
+                _output.Heartbeat();
+                if (!await FlushAsync(token))
+                {
+                    _phase = Phase.Writing;
+                    throw new IOException("client went away during a heartbeat");
+                }
+                _lastWrite = time.GetTimestamp();
+                _phase = Phase.Reading;
+                continue;
+            }
+            if (_heartbeatDelay is null || _heartbeatDelay.IsCompleted)
+                _heartbeatDelay = Task.Delay(due, time, token);
+            await Task.WhenAny(pending, _heartbeatDelay).ConfigureAwait(false);
+            token.ThrowIfCancellationRequested();
+        }
+        return new ValueTask<bool>(pending);
+    }
+
+    private StreamOutcome Exit(StreamExit exit)
+    {
+        _outcome.Exit = exit;
+        return _outcome;
+    }
+}

@@ -1,0 +1,246 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Mix2Api.Streams.Protocol;
+
+namespace Mix2Api.Streams.Output;
+
+/// <summary>
+/// Writes OpenAI <c>chat.completion.chunk</c> SSE events straight into the response pipe. The fixed
+/// parts of a chunk are pre-encoded once per response; only strings go through the JSON escaper, so
+/// a chunk costs a few buffer copies and no allocations.
+/// </summary>
+public sealed class OpenAiSseWriter : IChatOutput
+{
+    private static ReadOnlySpan<byte> ChoicesOpen => ",\"choices\":[{\"index\":0,\"delta\":{"u8;
+
+    private static readonly JsonWriterOptions WriterOptions = new()
+    {
+        // Relaxed escaping keeps CJK as UTF-8 instead of \uXXXX: a third of the bytes, as OpenAI sends it.
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        SkipValidation = true,
+    };
+
+    private readonly PipeWriter _pipe;
+    private readonly Utf8JsonWriter _json;
+    private readonly ChunkIdentity _identity;
+    private readonly bool _includeUsage;
+    private readonly bool _legacyFunctions;
+    private readonly byte[] _head;
+    private readonly byte[] _usagePrefix;
+    private bool _deltaHasField;
+    private string? _sessionToAnnounce;
+    private bool _roleSent;
+    private bool _ended;
+    private long _unflushed;
+    private TokenCounter _tokens;
+
+    public OpenAiSseWriter(PipeWriter pipe, ChunkIdentity identity, bool includeUsage, bool legacyFunctions)
+    {
+        _pipe = pipe;
+        _json = new Utf8JsonWriter(pipe, WriterOptions);
+        _identity = identity;
+        _includeUsage = includeUsage;
+        _legacyFunctions = legacyFunctions;
+        var head = HeadJson(identity);
+        _head = Encoding.UTF8.GetBytes("data: " + head);
+        _usagePrefix = Encoding.UTF8.GetBytes("data: " + head + ",\"choices\":[],\"usage\":");
+    }
+
+    public bool HasStarted { get; private set; }
+    public bool WantsHeartbeat => !_ended;
+    public long UnflushedBytes => _unflushed;
+    public int EstimatedCompletionTokens => _tokens.Tokens;
+
+    public void SessionKnown(string sessionId) => _sessionToAnnounce ??= sessionId;
+
+    public void Content(ReadOnlySpan<char> text)
+    {
+        if (text.IsEmpty) return;
+        _tokens.Add(text);
+        BeginDelta();
+        Field("\"content\":"u8);
+        JsonString(text);
+        EndDelta(null);
+    }
+
+    public void Reasoning(ReadOnlySpan<char> text)
+    {
+        if (text.IsEmpty) return;
+        _tokens.Add(text);
+        BeginDelta();
+        Field("\"reasoning_content\":"u8);
+        JsonString(text);
+        EndDelta(null);
+    }
+
+    public void ToolCallStart(int index, string id, string name)
+    {
+        _tokens.Add(name);
+        BeginDelta();
+        if (_legacyFunctions)
+        {
+            Field("\"function_call\":{\"name\":"u8);
+            JsonString(name);
+            Raw(",\"arguments\":\"\"}"u8);
+        }
+        else
+        {
+            Field("\"tool_calls\":[{\"index\":"u8);
+            Number(index);
+            Raw(",\"id\":"u8);
+            JsonString(id);
+            Raw(",\"type\":\"function\",\"function\":{\"name\":"u8);
+            JsonString(name);
+            Raw(",\"arguments\":\"\"}}]"u8);
+        }
+        EndDelta(null);
+    }
+
+    public void ToolCallArguments(int index, ReadOnlySpan<char> fragment)
+    {
+        if (fragment.IsEmpty) return;
+        _tokens.Add(fragment);
+        BeginDelta();
+        if (_legacyFunctions)
+        {
+            Field("\"function_call\":{\"arguments\":"u8);
+            JsonString(fragment);
+            Raw("}"u8);
+        }
+        else
+        {
+            Field("\"tool_calls\":[{\"index\":"u8);
+            Number(index);
+            Raw(",\"function\":{\"arguments\":"u8);
+            JsonString(fragment);
+            Raw("}}]"u8);
+        }
+        EndDelta(null);
+    }
+
+    public void Heartbeat()
+    {
+        if (_ended) return;
+        Raw(": keep-alive\n\n"u8);
+    }
+
+    public void Finish(string finishReason, UsageFigures usage)
+    {
+        if (_ended) return;
+        BeginDelta();
+        EndDelta(finishReason);
+        if (_includeUsage)
+        {
+            Raw(_usagePrefix);
+            Raw("{\"prompt_tokens\":"u8);
+            Number(usage.PromptTokens);
+            Raw(",\"completion_tokens\":"u8);
+            Number(usage.CompletionTokens);
+            Raw(",\"total_tokens\":"u8);
+            Number(usage.TotalTokens);
+            Raw("}}\n\n"u8);
+        }
+        Raw("data: [DONE]\n\n"u8);
+        _ended = true;
+    }
+
+    public void Fail(ErrorBody error)
+    {
+        if (_ended || !HasStarted) return;
+        Raw("data: {\"error\":{\"message\":"u8);
+        JsonString(error.Message);
+        Raw(",\"type\":"u8);
+        JsonString(error.Type);
+        Raw(",\"code\":"u8);
+        if (error.Code is null) Raw("null"u8); else JsonString(error.Code);
+        Raw("}}\n\ndata: [DONE]\n\n"u8);
+        _ended = true;
+    }
+
+    public ValueTask<FlushResult> FlushAsync(CancellationToken cancellationToken)
+    {
+        _unflushed = 0;
+        return _pipe.FlushAsync(cancellationToken);
+    }
+
+    private void BeginDelta()
+    {
+        Raw(_head);
+        if (_sessionToAnnounce is { } session)
+        {
+            // The first chunk that knows the upstream session carries it (x-session-id may have gone out already).
+            Raw(",\"session_id\":"u8);
+            JsonString(session);
+            _sessionToAnnounce = null;
+        }
+        Raw(ChoicesOpen);
+        _deltaHasField = false;
+        if (!_roleSent)
+        {
+            Raw("\"role\":\"assistant\""u8);
+            _roleSent = true;
+            _deltaHasField = true;
+        }
+    }
+
+    /// <summary>Starts the next property of the delta object, with a comma when one came before.</summary>
+    private void Field(ReadOnlySpan<byte> nameAndColon)
+    {
+        if (_deltaHasField) Raw(","u8);
+        Raw(nameAndColon);
+        _deltaHasField = true;
+    }
+
+    private void EndDelta(string? finishReason)
+    {
+        if (finishReason is null)
+        {
+            Raw("},\"finish_reason\":null}]}\n\n"u8);
+            return;
+        }
+        Raw("},\"finish_reason\":"u8);
+        JsonString(finishReason);
+        Raw("}]}\n\n"u8);
+    }
+
+    private void Raw(ReadOnlySpan<byte> bytes)
+    {
+        _pipe.Write(bytes);
+        _unflushed += bytes.Length;
+        HasStarted = true;
+    }
+
+    private void JsonString(ReadOnlySpan<char> text)
+    {
+        _json.Reset();
+        _json.WriteStringValue(text);
+        _unflushed += _json.BytesPending;
+        _json.Flush();
+    }
+
+    private void Number(int value)
+    {
+        Span<byte> digits = stackalloc byte[11];
+        value.TryFormat(digits, out var n);
+        Raw(digits[..n]);
+    }
+
+    private static string HeadJson(ChunkIdentity identity)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var w = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            w.WriteStartObject();
+            w.WriteString("id", identity.Id);
+            w.WriteString("object", "chat.completion.chunk");
+            w.WriteNumber("created", identity.Created);
+            w.WriteString("model", identity.Model);
+            w.WriteEndObject();
+        }
+        var json = Encoding.UTF8.GetString(buffer.WrittenSpan);
+        return json[..^1];
+    }
+}
