@@ -1,2 +1,3 @@
-var app = WebApplication.CreateBuilder(args).Build();
-app.Run();
+using Mix2Api.Host.Hosting;
+
+return await Mix2ApiHost.RunAsync(args);

@@ -23,7 +23,7 @@ public sealed class ChatCompletionAggregator(PipeWriter pipe, ChunkIdentity iden
 
     public bool HasStarted { get; private set; }
     public bool WantsHeartbeat => false;
-    public long UnflushedBytes => 0;
+    public long UnflushedBytes { get; private set; }
     public int EstimatedCompletionTokens => _tokens.Tokens;
 
     public string Text => _content.ToString();
@@ -88,6 +88,7 @@ public sealed class ChatCompletionAggregator(PipeWriter pipe, ChunkIdentity iden
         w.WriteEndObject();
         w.WriteEndObject();
         w.Flush();
+        UnflushedBytes = w.BytesCommitted;
         HasStarted = true;
     }
 
@@ -120,5 +121,9 @@ public sealed class ChatCompletionAggregator(PipeWriter pipe, ChunkIdentity iden
 
     private static string Arguments(StringBuilder arguments) => arguments.Length == 0 ? "{}" : arguments.ToString();
 
-    public ValueTask<FlushResult> FlushAsync(CancellationToken cancellationToken) => pipe.FlushAsync(cancellationToken);
+    public ValueTask<FlushResult> FlushAsync(CancellationToken cancellationToken)
+    {
+        UnflushedBytes = 0;
+        return pipe.FlushAsync(cancellationToken);
+    }
 }

@@ -1,0 +1,287 @@
+using System.Buffers;
+using Mix2Api.Actors.Credentials;
+using Mix2Api.Actors.Sessions;
+using Mix2Api.Host.Diagnostics;
+using Mix2Api.Host.Hosting;
+using Mix2Api.Host.Http;
+using Mix2Api.Host.Upstream;
+using Mix2Api.Streams.Diagnostics;
+using Mix2Api.Streams.Graph;
+using Mix2Api.Streams.Output;
+using Mix2Api.Streams.Protocol;
+using Mix2Api.Streams.Sse;
+using Mix2Api.Streams.Supervision;
+using Mix2Api.Streams.Tools;
+using Mix2Api.Streams.Upstream;
+
+namespace Mix2Api.Host.Endpoints;
+
+/// <summary>
+/// <c>POST /v1/chat/completions</c> (and <c>POST /</c>): where a request becomes a stream. Checks run
+/// in the Node adapter's order; nothing reaches the upstream before they pass. Every exit goes
+/// through <see cref="EndReasonClassifier"/> and is recorded once in the <see cref="RequestReport"/>.
+/// </summary>
+public sealed class ChatCompletionsEndpoint(
+    Mix2ApiSettings settings,
+    InboundAuth auth,
+    AdmissionControl admission,
+    ISessionRegion sessions,
+    ICredentialProvider credentials,
+    UpstreamClient upstream,
+    UpstreamTarget target,
+    ShutdownCoordinator shutdown,
+    RequestMetrics metrics,
+    TimeProvider time,
+    ILogger<ChatCompletionsEndpoint> log)
+{
+    private readonly UpstreamBodyOptions _bodyOptions = new()
+    {
+        AgentSlug = settings.AgentSlug,
+        LocaleLocation = settings.LocaleLocation,
+        LocaleLanguage = settings.LocaleLanguage,
+        ModeSearch = settings.ModeSearch,
+        DefaultPersonaId = settings.DefaultPersonaId,
+        DefaultMaxNewTokens = settings.DefaultMaxNewTokens,
+    };
+
+    private readonly QueryLimits _limits = new()
+    {
+        QueryMaxChars = settings.QueryMaxChars,
+        ContextMaxChars = settings.ContextMaxChars,
+        ToolResultMaxChars = settings.ToolResultMaxChars,
+        MessagesMax = settings.UpstreamMessagesMax,
+        MessageMaxChars = settings.UpstreamMessageMaxChars,
+    };
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        var report = context.Report();
+        report.Client = ClientInference.From(context.Request.Headers);
+
+        if (auth.Check(context.Request) is { } authError)
+        {
+            await Fail(context, StreamExit.InboundAuthRejected, 401, authError);
+            return;
+        }
+        if (!admission.TryEnter())
+        {
+            context.Response.Headers.RetryAfter = "1";
+            await FailWith(context, StreamExit.Overloaded);
+            return;
+        }
+        try
+        {
+            await HandleAdmittedAsync(context, report);
+        }
+        finally
+        {
+            admission.Exit();
+        }
+    }
+
+    private async Task HandleAdmittedAsync(HttpContext context, RequestReport report)
+    {
+        var body = await RequestBodyReader.ReadAsync(context.Request, settings.BodyLimit, context.RequestAborted);
+        if (body is null)
+        {
+            await Fail(context, StreamExit.RequestInvalid, 413, ErrorResponses.InvalidRequest("request_too_large", null, "Request body too large"));
+            return;
+        }
+        if (!ChatRequestParser.TryParse(body, out var request, out var invalid))
+        {
+            await Fail(context, StreamExit.RequestInvalid, 400, ErrorResponses.InvalidRequest(invalid!.Code, invalid.Param, invalid.Message));
+            return;
+        }
+        var stream = request!.Stream ?? settings.StreamDefault;
+        report.Model = request.Model;
+        report.Stream = stream;
+        report.ToolsPresent = request.ToolsPresent;
+
+        if (request.UpstreamBaseUrl is not null || context.Request.Headers.ContainsKey("x-upstream-base-url"))
+        {
+            await Fail(context, StreamExit.RequestInvalid, 400,
+                ErrorResponses.InvalidRequest("invalid_request", "upstream_base_url", "Dynamic upstream base is disabled by server policy"));
+            return;
+        }
+
+        var inboundBearer = InboundAuth.BearerOf(context.Request);
+        var transform = (IToolTransform)PassThroughTransform.Instance;
+        string? instruction = null;
+
+        await using var turn = await sessions.BeginTurnAsync(new SessionContext(
+            Fingerprint.Of(inboundBearer ?? ""),
+            request.Model,
+            report.Client,
+            SessionIdHeaders.First(context.Request, "x-session-affinity"),
+            null,
+            SessionIdHeaders.SessionId(context.Request, request),
+            SessionIdHeaders.ExchangeId(context.Request, request),
+            request.Messages), context.RequestAborted);
+        report.SessionFingerprint = turn.KeyFingerprint;
+
+        var query = QueryComposer.Compose(request.Messages, turn.CarryHistory, null, instruction, _limits);
+        var upstreamTurn = new UpstreamTurn(request, query, turn.SessionId, turn.ExchangeId,
+            SessionIdHeaders.PersonaId(context.Request, request), null);
+        var upstreamBody = new ArrayBufferWriter<byte>(query.Length * 2 + 1024);
+        UpstreamRequestBody.Write(upstreamBody, upstreamTurn, _bodyOptions, _limits);
+        var promptEstimate = TokenCounter.Estimate(query);
+
+        using var deadlines = new RequestDeadlines(time, context.RequestAborted, shutdown.Token,
+            settings.FirstByteTimeout, settings.IdleTimeout, settings.TotalTimeout);
+
+        UpstreamCallResult call;
+        try
+        {
+            call = await CallUpstreamAsync(context, upstreamBody.WrittenMemory, inboundBearer, deadlines, report);
+        }
+        catch (UpstreamCredentialException ex)
+        {
+            report.Detail = ex.Message;
+            await FailWith(context, StreamExit.CredentialUnavailable);
+            return;
+        }
+        catch (OperationCanceledException) when (deadlines.Cause != DeadlineCause.None)
+        {
+            await FailWith(context, ChatStreamGraph.FromCause(deadlines.Cause));
+            return;
+        }
+
+        if (call.Response is null)
+        {
+            if (call.RetryAfter is { } retryAfter)
+                context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString();
+            await FailWith(context, call.Failure!.Value, call.Detail);
+            return;
+        }
+
+        using var response = call.Response;
+        await RunGraphAsync(context, report, request, stream, transform, turn, response, deadlines, promptEstimate);
+    }
+
+    /// <summary>Sends the request with the current credential; after a 401/403, recovers once if the mode can.</summary>
+    private async Task<UpstreamCallResult> CallUpstreamAsync(HttpContext context, ReadOnlyMemory<byte> body, string? inboundBearer,
+        RequestDeadlines deadlines, RequestReport report)
+    {
+        var url = target.ChatUrl;
+        var credential = await credentials.GetAsync(inboundBearer, deadlines.Token);
+        var call = await upstream.SendAsync(url, body, report.RequestId, credential.BearerToken, deadlines);
+        if (call.Failure == StreamExit.UpstreamAuthRejected
+            && await credentials.RecoverAsync(credential, deadlines.Token) is { } fresh)
+        {
+            log.LogInformation("upstream rejected credential {Credential}; retrying once with {Fresh}", credential.Fingerprint, fresh.Fingerprint);
+            call = await upstream.SendAsync(url, body, report.RequestId, fresh.BearerToken, deadlines);
+        }
+        report.UpstreamStatus = call.Status;
+        return call;
+    }
+
+    private async Task RunGraphAsync(HttpContext context, RequestReport report, ChatRequest request, bool stream,
+        IToolTransform transform, ISessionTurn turn, HttpResponseMessage response, RequestDeadlines deadlines, int promptEstimate)
+    {
+        var isSse = response.Content.Headers.ContentType?.MediaType?.Contains("event-stream", StringComparison.OrdinalIgnoreCase) == true;
+        Stream upstreamBody;
+        if (isSse)
+        {
+            upstreamBody = await response.Content.ReadAsStreamAsync(deadlines.Token);
+        }
+        else
+        {
+            // A JSON reply is read whole (it is one object), then served through the same graph.
+            var json = await response.Content.ReadAsByteArrayAsync(deadlines.Token);
+            deadlines.OnUpstreamBytes();
+            upstreamBody = new MemoryStream(JsonReplyAdapter.ToUiStream(json));
+        }
+
+        var httpResponse = context.Response;
+        httpResponse.StatusCode = 200;
+        if (turn.SessionId is { } known) httpResponse.Headers["x-session-id"] = known;
+        var identity = ChunkIdentity.Create(request.Model, time);
+        IChatOutput output;
+        if (stream)
+        {
+            httpResponse.ContentType = "text/event-stream; charset=utf-8";
+            httpResponse.Headers.CacheControl = "no-cache";
+            httpResponse.Headers["X-Accel-Buffering"] = "no";
+            output = new OpenAiSseWriter(httpResponse.BodyWriter, identity, request.IncludeUsage, request.UsesLegacyFunctions);
+            metrics.StreamOpened();
+        }
+        else
+        {
+            httpResponse.ContentType = "application/json; charset=utf-8";
+            output = new ChatCompletionAggregator(httpResponse.BodyWriter, identity, request.UsesLegacyFunctions);
+        }
+
+        StreamOutcome outcome;
+        try
+        {
+            var observer = new GraphObserver(httpResponse, turn, log);
+            var graph = new ChatStreamGraph(output, transform, settings.Graph with { Time = time }, deadlines, observer,
+                request.UsesLegacyFunctions, promptEstimate);
+            outcome = await graph.RunAsync(upstreamBody);
+        }
+        finally
+        {
+            if (stream) metrics.StreamClosed();
+        }
+
+        var verdict = EndReasonClassifier.Classify(outcome.Exit, outcome.Detail);
+        report.End(outcome.Exit, verdict.Reason);
+        report.Detail = outcome.Detail;
+        report.Exception = outcome.Exception;
+        report.ToolCalls = outcome.ToolCalls;
+        if (outcome.FinishReason is not null)
+        {
+            report.PromptTokens = outcome.Usage.PromptTokens;
+            report.CompletionTokens = outcome.Usage.CompletionTokens;
+            await turn.CompleteAsync(CancellationToken.None);
+            return;
+        }
+        if (verdict.Error is null || outcome.Exit == StreamExit.ClientDisconnected) return;
+        if (!output.HasStarted)
+        {
+            await ErrorResponses.WriteAsync(context, verdict.HttpStatus, verdict.Error);
+            return;
+        }
+        // After the first byte the status is gone: the stream ends with one error event, never a fake stop.
+        output.Fail(verdict.Error);
+        try
+        {
+            using var flushTimeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            await output.FlushAsync(flushTimeout.Token);
+        }
+        catch (Exception)
+        {
+            // The client may be gone too; the end reason is already decided.
+        }
+    }
+
+    private static Task Fail(HttpContext context, StreamExit exit, int status, ErrorBody error)
+    {
+        var verdict = EndReasonClassifier.Classify(exit);
+        context.Report().End(exit, verdict.Reason);
+        return ErrorResponses.WriteAsync(context, status, error);
+    }
+
+    private static Task FailWith(HttpContext context, StreamExit exit, string? detail = null)
+    {
+        var verdict = EndReasonClassifier.Classify(exit, detail);
+        context.Report().End(exit, verdict.Reason);
+        context.Report().Detail = detail;
+        return verdict.Error is null ? Task.CompletedTask : ErrorResponses.WriteAsync(context, verdict.HttpStatus, verdict.Error);
+    }
+
+    /// <summary>Hands captured session ids to the session turn and, while headers are still open, to <c>x-session-id</c>.</summary>
+    private sealed class GraphObserver(HttpResponse response, ISessionTurn turn, ILogger log) : IChatStreamObserver
+    {
+        public void OnSessionIds(string? sessionId, string? exchangeId)
+        {
+            turn.OnUpstreamIds(sessionId, exchangeId);
+            if (sessionId is not null && !response.HasStarted) response.Headers["x-session-id"] = sessionId;
+        }
+
+        public void OnBadFrame(int count, int length)
+            => log.LogWarning("upstream sent a data line that is not JSON (#{Count}); content not logged", count);
+
+        public void OnUpstreamToolFrame() => log.LogDebug("upstream server-side tool frame ignored (never a client tool call)");
+    }
+}

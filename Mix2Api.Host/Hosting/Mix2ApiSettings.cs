@@ -1,0 +1,171 @@
+using System.Text.Json;
+using Mix2Api.Streams.Graph;
+
+namespace Mix2Api.Host.Hosting;
+
+/// <summary>The validated configuration of one node. Built once at start-up by <see cref="Load"/>.</summary>
+public sealed record Mix2ApiSettings
+{
+    public required bool UseSimulator { get; init; }
+    public Uri? UpstreamBase { get; init; }
+    public required string ChatPath { get; init; }
+    public string? Referer { get; init; }
+    public required string AcceptLanguage { get; init; }
+    public required TimeSpan ConnectTimeout { get; init; }
+    public required TimeSpan FirstByteTimeout { get; init; }
+    public required TimeSpan IdleTimeout { get; init; }
+    public required TimeSpan TotalTimeout { get; init; }
+    public required int RetryCount { get; init; }
+    public required TimeSpan RetryBase { get; init; }
+    public required bool KeepAlive { get; init; }
+    public required string UpstreamAuthMode { get; init; }
+    public string? UpstreamBearerToken { get; init; }
+    public required string AgentSlug { get; init; }
+    public required string LocaleLocation { get; init; }
+    public required string LocaleLanguage { get; init; }
+    public required bool ModeSearch { get; init; }
+    public string? DefaultPersonaId { get; init; }
+    public required bool InboundAuthRequired { get; init; }
+    public required IReadOnlyList<string> InboundKeys { get; init; }
+    public required bool ModelsRequireAuth { get; init; }
+    public required bool StreamDefault { get; init; }
+    public required long BodyLimit { get; init; }
+    public required int MaxConcurrentRequests { get; init; }
+    public required TimeSpan ShutdownDrain { get; init; }
+    public required IReadOnlyList<string> Models { get; init; }
+    public required int DefaultMaxNewTokens { get; init; }
+    public required int QueryMaxChars { get; init; }
+    public required int ContextMaxChars { get; init; }
+    public required int ToolResultMaxChars { get; init; }
+    public required int UpstreamMessagesMax { get; init; }
+    public required int UpstreamMessageMaxChars { get; init; }
+    public required bool ExposeStack { get; init; }
+    public required string LogLevel { get; init; }
+    public required string NodeId { get; init; }
+    public required string NodeChannel { get; init; }
+    public required GraphSettings Graph { get; init; }
+    /// <summary>Warnings to log at start-up (embedded defaults in use, ...).</summary>
+    public required IReadOnlyList<string> Notices { get; init; }
+
+    public static (Mix2ApiSettings Settings, IReadOnlyList<string> Errors) Load(IConfiguration configuration, bool isDevelopment)
+    {
+        var r = new SettingsReader(configuration);
+        var notices = new List<string>();
+
+        var upstreamBase = r.AbsoluteUrl(SettingKeys.UpstreamBase);
+        var simulatorMode = r.Choice(SettingKeys.Simulator, "auto", "on", "off");
+        var useSimulator = simulatorMode == "on" || (simulatorMode == "auto" && upstreamBase is null && isDevelopment);
+        if (useSimulator)
+            notices.Add("UPSTREAM_API_BASE is not set: using the built-in upstream simulator (embedded default). Set UPSTREAM_API_BASE to serve a real upstream.");
+        else if (upstreamBase is null && !r.IsSet(SettingKeys.UpstreamBase))
+            r.Error(SettingKeys.UpstreamBase, "is required (outside Development, or with UPSTREAM_SIMULATOR=off)");
+
+        var timeoutMs = r.Int(SettingKeys.UpstreamTimeout, 1);
+        var authMode = r.Choice(SettingKeys.UpstreamAuthMode, "none", "static", "pass_through", "managed");
+        var bearer = r.Raw(SettingKeys.UpstreamBearerToken);
+        if (useSimulator && !r.IsSet(SettingKeys.UpstreamAuthMode))
+            authMode = "none";
+        if (authMode == "static" && bearer is null)
+            r.Error(SettingKeys.UpstreamBearerToken, "UPSTREAM_AUTH_MODE=static requires UPSTREAM_BEARER_TOKEN");
+
+        var inboundMode = r.Choice(SettingKeys.InboundAuthMode, "bearer", "none");
+        var keys = new List<string>();
+        if (r.Raw(SettingKeys.InboundToken) is { } single) keys.Add(single);
+        foreach (var key in (r.Raw(SettingKeys.InboundTokens) ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            if (!keys.Contains(key)) keys.Add(key);
+        if (inboundMode == "bearer" && keys.Count == 0)
+        {
+            if (isDevelopment && !r.IsSet(SettingKeys.InboundAuthMode))
+            {
+                inboundMode = "none";
+                notices.Add("No INBOUND_BEARER_TOKEN(S) configured: inbound auth is OFF (Development embedded default). Never run like this in Production.");
+            }
+            else
+            {
+                r.Error(SettingKeys.InboundToken, "INBOUND_AUTH_MODE=bearer requires INBOUND_BEARER_TOKEN or INBOUND_BEARER_TOKENS (or set INBOUND_AUTH_MODE=none)");
+            }
+        }
+        if (authMode == "pass_through" && inboundMode == "none")
+            r.Error(SettingKeys.UpstreamAuthMode, "UPSTREAM_AUTH_MODE=pass_through requires inbound Bearer auth");
+
+        var heartbeat = r.Millis(SettingKeys.Heartbeat);
+        var settings = new Mix2ApiSettings
+        {
+            UseSimulator = useSimulator,
+            UpstreamBase = upstreamBase,
+            ChatPath = "/" + r.String(SettingKeys.UpstreamChatPath).TrimStart('/'),
+            Referer = r.Raw(SettingKeys.UpstreamReferer),
+            AcceptLanguage = r.String(SettingKeys.UpstreamAcceptLanguage),
+            ConnectTimeout = r.Millis(SettingKeys.UpstreamConnectTimeout, 1),
+            FirstByteTimeout = r.Millis(SettingKeys.UpstreamFirstByteTimeout, 1, timeoutMs),
+            IdleTimeout = r.Millis(SettingKeys.UpstreamIdleTimeout, 1, timeoutMs),
+            TotalTimeout = r.Millis(SettingKeys.UpstreamTotalTimeout),
+            RetryCount = r.Int(SettingKeys.UpstreamRetryCount, 0, 10),
+            RetryBase = r.Millis(SettingKeys.UpstreamRetryBase, 1),
+            KeepAlive = r.Bool(SettingKeys.UpstreamKeepAlive),
+            UpstreamAuthMode = authMode,
+            UpstreamBearerToken = bearer,
+            AgentSlug = r.String(SettingKeys.UpstreamAgentSlug),
+            LocaleLocation = r.String(SettingKeys.UpstreamLocation),
+            LocaleLanguage = r.String(SettingKeys.UpstreamLanguage),
+            ModeSearch = r.Bool(SettingKeys.UpstreamSearch),
+            DefaultPersonaId = r.Raw(SettingKeys.DefaultPersona),
+            InboundAuthRequired = inboundMode == "bearer",
+            InboundKeys = keys,
+            ModelsRequireAuth = r.Bool(SettingKeys.ModelsRequireAuth),
+            StreamDefault = r.Bool(SettingKeys.StreamDefault),
+            BodyLimit = r.Bytes(SettingKeys.BodyLimit),
+            MaxConcurrentRequests = r.Int(SettingKeys.MaxConcurrent),
+            ShutdownDrain = r.Millis(SettingKeys.ShutdownDrain),
+            Models = ParseModels(r.Raw(SettingKeys.ModelList), SettingKeys.ModelList.Default),
+            DefaultMaxNewTokens = r.Int(SettingKeys.MaxNewTokens, 1),
+            QueryMaxChars = r.Int(SettingKeys.QueryMaxChars, 100),
+            ContextMaxChars = r.Int(SettingKeys.ContextMaxChars, 0),
+            ToolResultMaxChars = r.Int(SettingKeys.ToolResultMaxChars, 100),
+            UpstreamMessagesMax = r.Int(SettingKeys.UpstreamMessagesMax, 0),
+            UpstreamMessageMaxChars = r.Int(SettingKeys.UpstreamMessageMaxChars, 100),
+            ExposeStack = r.Bool(SettingKeys.ExposeStack),
+            LogLevel = r.Choice(SettingKeys.LogLevel, "debug", "information", "warning", "error", "verbose", "fatal"),
+            NodeId = r.Raw(SettingKeys.NodeId) ?? $"{Environment.MachineName.ToLowerInvariant()}-{Environment.ProcessId}",
+            NodeChannel = r.Choice(SettingKeys.NodeChannel, "stable", "canary"),
+            Graph = new GraphSettings
+            {
+                HeartbeatInterval = heartbeat,
+                MaxBadFrames = r.Int(SettingKeys.UpstreamMaxBadFrames),
+                MaxFrameBytes = r.Int(SettingKeys.UpstreamMaxFrameBytes, 1024),
+            },
+            Notices = notices,
+        };
+        return (settings, r.Errors);
+    }
+
+    /// <summary>MODEL_LIST as the Node adapter reads it: a JSON array, or CSV/newline separated; trimmed, de-duplicated.</summary>
+    public static IReadOnlyList<string> ParseModels(string? raw, string fallback)
+    {
+        IEnumerable<string> items;
+        var text = raw ?? fallback;
+        if (text.TrimStart().StartsWith('['))
+        {
+            try
+            {
+                items = JsonSerializer.Deserialize<List<JsonElement>>(text)!
+                    .Where(e => e.ValueKind == JsonValueKind.String).Select(e => e.GetString()!);
+            }
+            catch (JsonException)
+            {
+                items = [];
+            }
+        }
+        else
+        {
+            items = text.Split([',', '\n', '\r'], StringSplitOptions.None);
+        }
+        var list = new List<string>();
+        foreach (var item in items)
+        {
+            var id = item.Trim();
+            if (id.Length > 0 && !list.Contains(id)) list.Add(id);
+        }
+        return list.Count > 0 ? list : ParseModels(null, fallback);
+    }
+}

@@ -1,0 +1,60 @@
+namespace Mix2Api.Host.Hosting;
+
+/// <summary>Every configuration key Mix2Api reads. Node adapter names first; .NET paths second.</summary>
+public static class SettingKeys
+{
+    public static readonly SettingKey Port = new("PORT", "Mix2Api:Port", "3001", "HTTP port on all interfaces (ignored when ASPNETCORE_URLS is set).");
+    public static readonly SettingKey Simulator = new("UPSTREAM_SIMULATOR", "Mix2Api:Simulator:Mode", "auto", "auto: start the built-in upstream simulator when no upstream is configured and the environment is Development; on: always use it; off: never.");
+    public static readonly SettingKey UpstreamBase = new("UPSTREAM_API_BASE", "Mix2Api:Upstream:BaseUrl", "", "Upstream site base URL (required in Production).");
+    public static readonly SettingKey UpstreamChatPath = new("UPSTREAM_CHAT_PATH", "Mix2Api:Upstream:ChatPath", "/v2/chats", "Path of the upstream chat endpoint.");
+    public static readonly SettingKey UpstreamReferer = new("UPSTREAM_REFERER", "Mix2Api:Upstream:Referer", "", "Referer header sent upstream, when set.");
+    public static readonly SettingKey UpstreamAcceptLanguage = new("UPSTREAM_ACCEPT_LANGUAGE", "Mix2Api:Upstream:AcceptLanguage", "zh-CN,zh;q=0.9,en;q=0.8", "accept-language header sent upstream.");
+    public static readonly SettingKey UpstreamTimeout = new("UPSTREAM_TIMEOUT_MS", "Mix2Api:Upstream:TimeoutMs", "180000", "Sets both the first-byte and the idle timeout unless those are set on their own.");
+    public static readonly SettingKey UpstreamConnectTimeout = new("UPSTREAM_CONNECT_TIMEOUT_MS", "Mix2Api:Upstream:ConnectTimeoutMs", "10000", "TCP/TLS connect timeout.");
+    public static readonly SettingKey UpstreamFirstByteTimeout = new("UPSTREAM_FIRST_BYTE_TIMEOUT_MS", "Mix2Api:Upstream:FirstByteTimeoutMs", "UPSTREAM_TIMEOUT_MS", "Time from sending the request to the first upstream body byte.");
+    public static readonly SettingKey UpstreamIdleTimeout = new("UPSTREAM_IDLE_TIMEOUT_MS", "Mix2Api:Upstream:IdleTimeoutMs", "UPSTREAM_TIMEOUT_MS", "Longest silence between upstream bytes (keep-alive comments count as bytes).");
+    public static readonly SettingKey UpstreamTotalTimeout = new("UPSTREAM_TOTAL_TIMEOUT_MS", "Mix2Api:Upstream:TotalTimeoutMs", "900000", "Deadline for a whole request; 0 disables.");
+    public static readonly SettingKey UpstreamRetryCount = new("UPSTREAM_RETRY_COUNT", "Mix2Api:Upstream:RetryCount", "0", "Retries before the first byte, for connection failures and 502/503/504 only.");
+    public static readonly SettingKey UpstreamRetryBase = new("UPSTREAM_RETRY_BASE_MS", "Mix2Api:Upstream:RetryBaseMs", "250", "Base of the exponential retry backoff (with jitter).");
+    public static readonly SettingKey UpstreamKeepAlive = new("UPSTREAM_KEEP_ALIVE", "Mix2Api:Upstream:KeepAlive", "true", "Pool upstream connections (false: one connection per request).");
+    public static readonly SettingKey UpstreamMaxBadFrames = new("UPSTREAM_MAX_BAD_FRAMES", "Mix2Api:Upstream:MaxBadFrames", "0", "Non-JSON upstream data lines tolerated per request before it fails with adapter_error.");
+    public static readonly SettingKey UpstreamMaxFrameBytes = new("UPSTREAM_MAX_FRAME_BYTES", "Mix2Api:Upstream:MaxFrameBytes", "1048576", "Longest upstream SSE line accepted.");
+    public static readonly SettingKey UpstreamAuthMode = new("UPSTREAM_AUTH_MODE", "Mix2Api:Upstream:AuthMode", "static", "none | static | pass_through | managed.");
+    public static readonly SettingKey UpstreamBearerToken = new("UPSTREAM_BEARER_TOKEN", "Mix2Api:Upstream:BearerToken", "", "Upstream token for static mode (secret).");
+    public static readonly SettingKey UpstreamAgentSlug = new("UPSTREAM_AGENT_SLUG", "Mix2Api:Upstream:AgentSlug", "web-general", "request.agent_slug sent upstream.");
+    public static readonly SettingKey UpstreamLocation = new("UPSTREAM_LOCALE_LOCATION", "Mix2Api:Upstream:LocaleLocation", "Asia/Shanghai", "request.locale.location sent upstream.");
+    public static readonly SettingKey UpstreamLanguage = new("UPSTREAM_LOCALE_LANGUAGE", "Mix2Api:Upstream:LocaleLanguage", "zh-CN", "request.locale.language sent upstream.");
+    public static readonly SettingKey UpstreamSearch = new("UPSTREAM_MODE_SEARCH", "Mix2Api:Upstream:ModeSearch", "true", "request.modes.search sent upstream.");
+    public static readonly SettingKey DefaultPersona = new("DEFAULT_PERSONA_ID", "Mix2Api:Upstream:DefaultPersonaId", "", "persona_id when the request names none.");
+    public static readonly SettingKey InboundAuthMode = new("INBOUND_AUTH_MODE", "Mix2Api:Inbound:AuthMode", "bearer", "bearer | none. bearer without a key is a start-up error (in Development with no key at all, none with a warning).");
+    public static readonly SettingKey InboundToken = new("INBOUND_BEARER_TOKEN", "Mix2Api:Inbound:BearerToken", "", "Accepted inbound key (secret).");
+    public static readonly SettingKey InboundTokens = new("INBOUND_BEARER_TOKENS", "Mix2Api:Inbound:BearerTokens", "", "More accepted inbound keys, comma-separated (one per gateway channel; rotation).");
+    public static readonly SettingKey ModelsRequireAuth = new("MODELS_REQUIRE_AUTH", "Mix2Api:Inbound:ModelsRequireAuth", "false", "Require the inbound key on GET /v1/models.");
+    public static readonly SettingKey StreamDefault = new("STREAM_DEFAULT", "Mix2Api:Stream:Default", "false", "Whether a request without `stream` streams (the Node adapter streamed: true).");
+    public static readonly SettingKey Heartbeat = new("SSE_HEARTBEAT_MS", "Mix2Api:Stream:HeartbeatMs", "15000", "Keep-alive comment after this much silence on a stream; 0 disables.");
+    public static readonly SettingKey BodyLimit = new("BODY_SIZE_LIMIT", "Mix2Api:Limits:BodySize", "5mb", "Largest request body (bytes, or kb/mb suffix).");
+    public static readonly SettingKey MaxConcurrent = new("MAX_CONCURRENT_REQUESTS", "Mix2Api:Limits:MaxConcurrentRequests", "0", "Chat requests in flight above which new ones get 503 + Retry-After; 0 = no limit.");
+    public static readonly SettingKey ShutdownDrain = new("SHUTDOWN_DRAIN_MS", "Mix2Api:Limits:ShutdownDrainMs", "10000", "On shutdown, how long running streams may finish before they end with the error event.");
+    public static readonly SettingKey ModelList = new("MODEL_LIST", "Mix2Api:Models:List", "mix/qwen-3-235b-instruct,mix/claude-sonnet-4-5", "Model ids for GET /v1/models: CSV, newline-separated or a JSON array.");
+    public static readonly SettingKey MaxNewTokens = new("MODEL_PROFILE_DEFAULT_MAX_NEW_TOKENS", "Mix2Api:Models:DefaultMaxNewTokens", "8192", "max_tokens sent upstream when the request sets none (no silent 1024 cap).");
+    public static readonly SettingKey QueryMaxChars = new("QUERY_MAX_CHARS", "Mix2Api:Query:MaxChars", "30000", "Cap of the composed upstream query.");
+    public static readonly SettingKey ContextMaxChars = new("CONTEXT_MAX_CHARS", "Mix2Api:Query:ContextMaxChars", "20000", "Cap of the [对话历史] section.");
+    public static readonly SettingKey ToolResultMaxChars = new("TOOL_RESULT_MAX_CHARS", "Mix2Api:Query:ToolResultMaxChars", "20000", "Cap of each tool result in the query.");
+    public static readonly SettingKey UpstreamMessagesMax = new("UPSTREAM_MESSAGES_MAX", "Mix2Api:Query:UpstreamMessagesMax", "20", "Non-system messages sent in the upstream `messages` array.");
+    public static readonly SettingKey UpstreamMessageMaxChars = new("UPSTREAM_MESSAGE_MAX_CHARS", "Mix2Api:Query:UpstreamMessageMaxChars", "8000", "Cap of each upstream message's content.");
+    public static readonly SettingKey ExposeStack = new("EXPOSE_STACK", "Mix2Api:Diagnostics:ExposeStack", "false", "Add the exception stack to 500 adapter_error bodies (debugging only).");
+    public static readonly SettingKey LogLevel = new("LOG_LEVEL", "Mix2Api:Diagnostics:LogLevel", "Information", "Minimum log level: Debug, Information, Warning, Error.");
+    public static readonly SettingKey NodeId = new("NODE_ID", "Mix2Api:Node:Id", "<hostname>-<pid>", "This node's id in logs, health and membership.");
+    public static readonly SettingKey NodeChannel = new("NODE_CHANNEL", "Mix2Api:Node:Channel", "stable", "stable | canary: the rollout channel this node serves.");
+
+    public static readonly IReadOnlyList<SettingKey> All =
+    [
+        Port, Simulator, UpstreamBase, UpstreamChatPath, UpstreamReferer, UpstreamAcceptLanguage, UpstreamTimeout,
+        UpstreamConnectTimeout, UpstreamFirstByteTimeout, UpstreamIdleTimeout, UpstreamTotalTimeout, UpstreamRetryCount,
+        UpstreamRetryBase, UpstreamKeepAlive, UpstreamMaxBadFrames, UpstreamMaxFrameBytes, UpstreamAuthMode,
+        UpstreamBearerToken, UpstreamAgentSlug, UpstreamLocation, UpstreamLanguage, UpstreamSearch, DefaultPersona,
+        InboundAuthMode, InboundToken, InboundTokens, ModelsRequireAuth, StreamDefault, Heartbeat, BodyLimit,
+        MaxConcurrent, ShutdownDrain, ModelList, MaxNewTokens, QueryMaxChars, ContextMaxChars, ToolResultMaxChars,
+        UpstreamMessagesMax, UpstreamMessageMaxChars, ExposeStack, LogLevel, NodeId, NodeChannel,
+    ];
+}

@@ -1,0 +1,37 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Mix2Api.Streams.Output;
+
+namespace Mix2Api.Host.Http;
+
+/// <summary>Writes the OpenAI error envelope <c>{"error":{"message","type","code","param"}}</c>.</summary>
+public static class ErrorResponses
+{
+    private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public static async Task WriteAsync(HttpContext context, int status, ErrorBody error, string? stack = null)
+    {
+        var response = context.Response;
+        if (response.HasStarted) return;
+        response.StatusCode = status;
+        response.ContentType = "application/json; charset=utf-8";
+        response.Headers.Remove("x-session-id");
+        using (var w = new Utf8JsonWriter(response.BodyWriter, Options))
+        {
+            w.WriteStartObject();
+            w.WriteStartObject("error");
+            w.WriteString("message", error.Message);
+            w.WriteString("type", error.Type);
+            if (error.Code is null) w.WriteNull("code"); else w.WriteString("code", error.Code);
+            if (error.Param is null) w.WriteNull("param"); else w.WriteString("param", error.Param);
+            if (stack is not null) w.WriteString("stack", stack);
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }
+        await response.BodyWriter.FlushAsync(context.RequestAborted);
+    }
+
+    public static ErrorBody InvalidRequest(string code, string? param, string message) => new(message, "invalid_request_error", code, param);
+
+    public static ErrorBody Unauthorized(string? param, string message) => new(message, "authentication_error", "unauthorized", param);
+}

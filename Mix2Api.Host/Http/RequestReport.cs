@@ -1,0 +1,36 @@
+using Mix2Api.Streams.Supervision;
+
+namespace Mix2Api.Host.Http;
+
+/// <summary>
+/// The fields of one request's <c>request.completed</c> event, filled in as the request moves on and
+/// reported once by <see cref="Diagnostics.RequestCompletionMiddleware"/>. The end reason is set by
+/// the code that decides it; a request that reaches the report without one is classified there.
+/// </summary>
+public sealed class RequestReport
+{
+    public required string RequestId { get; init; }
+    public long StartedAt { get; init; }
+    public long? FirstByteAt { get; set; }
+    public EndReason? EndReason { get; private set; }
+    public StreamExit? Exit { get; private set; }
+    public string Client { get; set; } = "unknown";
+    public bool? Stream { get; set; }
+    public bool? ToolsPresent { get; set; }
+    public string? Model { get; set; }
+    public int? UpstreamStatus { get; set; }
+    public string? SessionFingerprint { get; set; }
+    public int? PromptTokens { get; set; }
+    public int? CompletionTokens { get; set; }
+    public int ToolCalls { get; set; }
+    public string? Detail { get; set; }
+    public Exception? Exception { get; set; }
+
+    /// <summary>Records how the request ended. The first decision wins: exactly one end_reason per request.</summary>
+    public void End(StreamExit exit, EndReason reason)
+    {
+        if (EndReason is not null) return;
+        Exit = exit;
+        EndReason = reason;
+    }
+}
