@@ -59,6 +59,24 @@ public class SimulatorFaultTests
         Assert.Equal(4, end.StepsFlushed); // start, start-step, text-start, the delta: the stall never completes
     }
 
+    [Fact]
+    public async Task Client_leaving_a_paced_stream_is_reported_as_peer_closed_before_the_script_ends()
+    {
+        await using var server = await SimulatorServer.StartAsync();
+        using var client = SimHttp.Client(server);
+        var response = await client.SendAsync(SimHttp.Chat("[[sim:long chunks=1000 delay_ms=20]]"), HttpCompletionOption.ResponseHeadersRead);
+        var reader = new SseStreamReader(await response.Content.ReadAsStreamAsync());
+        var exchange = await server.Simulator.NextExchangeAsync(SimHttp.Patience);
+        while ((await reader.NextAsync())?.Data is { } data && !data.Contains("text-delta")) { }
+
+        response.Dispose();
+        var end = await exchange.WhenEnded.WaitAsync(SimHttp.Patience);
+
+        Assert.Equal(SimulatedEndKind.PeerClosed, end.Kind);
+        Assert.True(end.PeerClosed);
+        Assert.True(end.StepsFlushed < exchange.Script.Steps.Count);
+    }
+
     [Theory]
     [InlineData(401, null)]
     [InlineData(429, "7")]
