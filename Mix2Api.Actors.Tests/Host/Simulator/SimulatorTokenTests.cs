@@ -118,6 +118,19 @@ public class SimulatorTokenTests
     }
 
     [Fact]
+    public async Task A_timed_out_NextExchangeAsync_does_not_swallow_the_next_exchange()
+    {
+        await using var server = await SimulatorServer.StartAsync();
+        using var client = SimHttp.Client(server);
+        await Assert.ThrowsAsync<TimeoutException>(() => server.Simulator.NextExchangeAsync(TimeSpan.FromMilliseconds(20)));
+
+        (await client.SendAsync(SimHttp.Chat("hi"))).Dispose();
+        var exchange = await server.Simulator.NextExchangeAsync(SimHttp.Patience);
+
+        Assert.Equal("hi", exchange.Question);
+    }
+
+    [Fact]
     public async Task Many_concurrent_streams_all_complete_with_their_own_ids()
     {
         await using var server = await SimulatorServer.StartAsync();
