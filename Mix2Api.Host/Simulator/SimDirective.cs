@@ -167,10 +167,11 @@ public sealed class SimDirective
         return text[startValue..i];
     }
 
-    // End index (exclusive) of the JSON string/object/array starting at start, honouring strings and escapes.
+    // End index (exclusive) of the JSON string/object/array starting at start, honouring strings and escapes;
+    // null when it never closes or closes with the wrong bracket.
     private static int? JsonValueEnd(string text, int start)
     {
-        var depth = 0;
+        var closers = new Stack<char>();
         var inString = false;
         for (var i = start; i < text.Length; i++)
         {
@@ -181,16 +182,18 @@ public sealed class SimDirective
                 else if (c == '"')
                 {
                     inString = false;
-                    if (depth == 0) return i + 1;
+                    if (closers.Count == 0) return i + 1;
                 }
                 continue;
             }
             switch (c)
             {
                 case '"': inString = true; break;
-                case '{' or '[': depth++; break;
+                case '{': closers.Push('}'); break;
+                case '[': closers.Push(']'); break;
                 case '}' or ']':
-                    if (--depth == 0) return i + 1;
+                    if (closers.Count == 0 || closers.Pop() != c) return null;
+                    if (closers.Count == 0) return i + 1;
                     break;
             }
         }

@@ -84,7 +84,7 @@ public static class SimDirectiveScripts
         return kind switch
         {
             "stall" => SimScripts.StallAfterFirstChunk(d.Bool("keepalive", false)),
-            "drop" => SimScripts.DropMidStream(),
+            "drop" => SimScripts.DropMidStream(d.Millis("after_ms", TimeSpan.FromMilliseconds(100), max: 60_000)),
             "status" => SimScripts.Status(d.Int("code", 500, 400, 599), d.String("retry_after"), d.String("message", SimScripts.DefaultErrorMessage)),
             "error" => SimScripts.ErrorFrame(d.String("message", "simulated upstream error")),
             "abort" => SimScripts.AbortFrame(),

@@ -12,6 +12,9 @@ public static class SimFrames
     public static readonly SimStep.Frame Abort = SimStep.Json("""{"type":"abort"}""");
     public static readonly SimStep.Frame Finish = SimStep.Json("""{"type":"finish"}""");
 
+    /// <summary><c>{"type":"&lt;type&gt;"}</c>: any frame without fields (unknown types test forward compatibility).</summary>
+    public static SimStep.Frame Of(string type) => new(SseBytes.Object(w => w.WriteString("type", type)));
+
     public static SimStep.Frame TextStart(string id = "t0") => IdFrame("text-start", id);
     public static SimStep.Frame TextEnd(string id = "t0") => IdFrame("text-end", id);
     public static SimStep.Frame ReasoningStart(string id = "r0") => IdFrame("reasoning-start", id);

@@ -12,8 +12,13 @@ public static partial class SimScripts
     public static SimScript StallAfterFirstChunk(bool keepAlive = false) =>
         new("fault:stall", Opening(new SimStep.Stall(keepAlive)));
 
-    /// <summary>One delta, then the TCP connection is aborted.</summary>
-    public static SimScript DropMidStream() => new("fault:drop", Opening(new SimStep.Drop()));
+    /// <summary>
+    /// One delta, then the TCP connection is aborted (a reset). The pause before the abort lets the delta
+    /// leave the machine first: an abort discards bytes still queued in the server's transport.
+    /// Tests that need certainty use a gate: <c>new SimScript(…, new SimStep.WaitGate(g), new SimStep.Drop())</c>.
+    /// </summary>
+    public static SimScript DropMidStream(TimeSpan? pauseBeforeDrop = null) =>
+        new("fault:drop", Opening(new SimStep.Delay(pauseBeforeDrop ?? TimeSpan.FromMilliseconds(100)), new SimStep.Drop()));
 
     /// <summary>An HTTP error status with <c>{"error":{"message":…}}</c> (and <c>Retry-After</c> when given).</summary>
     public static SimScript Status(int status, string? retryAfter = null, string message = DefaultErrorMessage) =>

@@ -35,9 +35,9 @@ public static partial class SimScripts
     public static SimScript ReasoningThenAnswer(
         string reasoning = "The user greets me; a greeting back is right.", string answer = "Hello! How can I help?",
         int chunks = 3, SimEnvelope? envelope = null) =>
-        new("reasoning", Answer(envelope,
+        new("reasoning", Answer(envelope, [
             SimFrames.ReasoningStart(), new SimStep.TextDeltas(reasoning, chunks, Id: "r0", Reasoning: true), SimFrames.ReasoningEnd(),
-            SimFrames.TextStart(), new SimStep.TextDeltas(answer, chunks), SimFrames.TextEnd()));
+            SimFrames.TextStart(), new SimStep.TextDeltas(answer, chunks), SimFrames.TextEnd()], wrapText: false));
 
     /// <summary>
     /// <see cref="Utf8Text"/> in delta frames, each frame written in two flushed writes cut inside a multi-byte
@@ -99,7 +99,9 @@ public static partial class SimScripts
         for (var i = 0; i < content.Length; i++)
         {
             steps.Add(content[i]);
-            if (i == 0 && envelope.Session == SessionPlacement.Late) steps.Add(new SimStep.SessionMetadata());
+            if (envelope.Session == SessionPlacement.Late && content[i] is SimStep.TextDeltas or SimStep.EchoQuestion or SimStep.RawBytes
+                && !steps.Exists(s => s is SimStep.SessionMetadata))
+                steps.Add(new SimStep.SessionMetadata());
         }
         if (wrapText) steps.Add(SimFrames.TextEnd());
         steps.Add(SimFrames.FinishStep);

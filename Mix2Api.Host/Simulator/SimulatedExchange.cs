@@ -51,17 +51,21 @@ public sealed class SimulatedExchange
         if (StepsFlushed > index) return Task.CompletedTask;
         lock (_waitersLock)
         {
+            // Publish "someone waits" with a full fence before re-checking: MarkFlushed writes the count and
+            // then reads this field, so one of the two always sees the other (no lost wake-up).
+            if (_stepWaiters is null) Interlocked.Exchange(ref _stepWaiters, []);
+            else Interlocked.MemoryBarrier();
             if (StepsFlushed > index) return Task.CompletedTask;
             if (_ended.Task.IsCompleted) return Task.FromException(NotReached(index));
             var tcs = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            (_stepWaiters ??= []).Add((index, tcs));
+            _stepWaiters.Add((index, tcs));
             return tcs.Task;
         }
     }
 
     internal void MarkFlushed(int index)
     {
-        Volatile.Write(ref _stepsFlushed, index + 1);
+        Interlocked.Exchange(ref _stepsFlushed, index + 1);
         if (Volatile.Read(ref _stepWaiters) is null) return; // the benchmark path: nobody waits
         lock (_waitersLock)
         {

@@ -99,11 +99,14 @@ public sealed class UpstreamSimulator
     public async Task<SimulatedExchange> NextExchangeAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         if (_exchangeFeed is null) throw new InvalidOperationException("Exchanges are not recorded (SimulatorOptions.RecordLimit is 0).");
+        // Cancel the read itself on timeout (not just stop waiting for it), so a timed-out call cannot swallow a later exchange.
+        using var deadline = new CancellationTokenSource(timeout, Options.TimeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, cancellationToken);
         try
         {
-            return await _exchangeFeed.Reader.ReadAsync(cancellationToken).AsTask().WaitAsync(timeout, Options.TimeProvider, cancellationToken);
+            return await _exchangeFeed.Reader.ReadAsync(linked.Token);
         }
-        catch (TimeoutException)
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             throw new TimeoutException($"No simulated chat exchange started within {timeout.TotalMilliseconds:0} ms.");
         }
