@@ -1,0 +1,75 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Mix2Api.Host.Hosting;
+
+namespace Mix2Api.Tests.Host;
+
+public class HostConfigurationTests
+{
+    private static async Task<string> BuildErrors(Dictionary<string, string?> config)
+    {
+        var errors = new StringWriter();
+        var app = await Mix2ApiHost.BuildAsync([], b => b.Configuration.AddInMemoryCollection(config), errors);
+        Assert.Null(app);
+        return errors.ToString();
+    }
+
+    [Fact]
+    public async Task Invalid_configuration_stops_startup_with_one_line_per_problem()
+    {
+        var text = await BuildErrors(new()
+        {
+            ["UPSTREAM_API_BASE"] = "not a url",
+            ["UPSTREAM_TIMEOUT_MS"] = "soon",
+            ["INBOUND_AUTH_MODE"] = "bearer",
+            ["UPSTREAM_AUTH_MODE"] = "magic",
+            ["BODY_SIZE_LIMIT"] = "huge",
+        });
+        var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.All(lines, l => Assert.StartsWith("mix2api: configuration error: ", l));
+        Assert.Contains(lines, l => l.Contains("UPSTREAM_API_BASE") && l.Contains("not an absolute"));
+        Assert.Contains(lines, l => l.Contains("UPSTREAM_TIMEOUT_MS") && l.Contains("'soon'"));
+        Assert.Contains(lines, l => l.Contains("INBOUND_BEARER_TOKEN"));
+        Assert.Contains(lines, l => l.Contains("UPSTREAM_AUTH_MODE") && l.Contains("'magic'"));
+        Assert.Contains(lines, l => l.Contains("BODY_SIZE_LIMIT"));
+    }
+
+    [Fact]
+    public async Task Production_without_upstream_is_a_startup_error_not_a_simulator()
+    {
+        var text = await BuildErrors(new() { ["INBOUND_AUTH_MODE"] = "none", ["UPSTREAM_AUTH_MODE"] = "none" });
+        Assert.Contains("UPSTREAM_API_BASE", text);
+    }
+
+    [Fact]
+    public async Task Static_upstream_auth_without_token_is_a_startup_error()
+    {
+        var text = await BuildErrors(new() { ["UPSTREAM_API_BASE"] = "http://127.0.0.1:9", ["INBOUND_AUTH_MODE"] = "none" });
+        Assert.Contains("UPSTREAM_AUTH_MODE=static requires UPSTREAM_BEARER_TOKEN", text);
+    }
+
+    [Fact]
+    public void Readme_documents_every_configuration_key()
+    {
+        var readme = File.ReadAllText(Path.Combine(RepoRoot(), "README.md"));
+        foreach (var key in SettingKeys.All)
+        {
+            Assert.Contains($"`{key.Env}`", readme);
+            Assert.Contains($"`{key.Path}`", readme);
+        }
+    }
+
+    [Theory]
+    [InlineData("a,b,\na,c", new[] { "a", "b", "c" })]
+    [InlineData("[\"x\",\"y\",\"x\"]", new[] { "x", "y" })]
+    [InlineData("  ", new[] { "mix/qwen-3-235b-instruct", "mix/claude-sonnet-4-5" })]
+    public void Model_list_is_parsed_like_the_node_adapter(string raw, string[] expected)
+        => Assert.Equal(expected, Mix2ApiSettings.ParseModels(string.IsNullOrWhiteSpace(raw) ? null : raw, SettingKeys.ModelList.Default));
+
+    private static string RepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Mix2Api.Actors.sln"))) return dir.FullName;
+        throw new InvalidOperationException("repository root not found");
+    }
+}

@@ -1,0 +1,148 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Mix2Api.Host.Simulator;
+using Mix2Api.Tests.Support;
+
+namespace Mix2Api.Tests.Host;
+
+/// <summary>The northbound contract on the wire: routes, auth, errors, request ids, stream framing.</summary>
+public sealed class NorthboundApiTests : IAsyncLifetime
+{
+    private BrokerHost _broker = null!;
+
+    public async Task InitializeAsync() => _broker = await BrokerHost.StartAsync(new Dictionary<string, string?>
+    {
+        ["INBOUND_BEARER_TOKENS"] = "second-key, third-key",
+        ["MODEL_LIST"] = "mix/model-a,mix/model-b,\nmix/model-a,mix/model-c",
+        ["BODY_SIZE_LIMIT"] = "2kb",
+    });
+
+    public async Task DisposeAsync() => await _broker.DisposeAsync();
+
+    private static JsonElement Error(string body) => JsonDocument.Parse(body).RootElement.GetProperty("error");
+
+    [Theory]
+    [InlineData(null, null, "Missing authorization header")]
+    [InlineData("Basic abc", "authorization", "Invalid authorization header (expected Bearer token)")]
+    [InlineData("Bearer wrong", "authorization", "Invalid inbound token")]
+    public async Task Wrong_inbound_auth_is_401_before_the_body_is_read(string? header, string? param, string message)
+    {
+        using var client = new HttpClient { BaseAddress = _broker.BaseUrl };
+        var request = ChatRequests.Post(ChatRequests.Json("{ not json"));
+        if (header is not null) request.Headers.TryAddWithoutValidation("Authorization", header);
+        var response = await client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        var error = Error(await response.Content.ReadAsStringAsync());
+        Assert.Equal("authentication_error", error.GetProperty("type").GetString());
+        Assert.Equal("unauthorized", error.GetProperty("code").GetString());
+        Assert.Equal(message, error.GetProperty("message").GetString());
+        Assert.Equal(param, error.GetProperty("param").GetString());
+        Assert.Equal(0, _broker.Upstream.ChatRequestCount);
+        Assert.Equal("auth_error", (await _broker.CompletedAsync(ChatRequests.RequestId(response))).EndReason);
+    }
+
+    [Theory]
+    [InlineData("second-key")]
+    [InlineData("third-key")]
+    [InlineData(BrokerHost.InboundToken)]
+    public async Task Every_configured_inbound_key_is_accepted(string key)
+    {
+        using var client = new HttpClient { BaseAddress = _broker.BaseUrl };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        var response = await client.SendAsync(ChatRequests.Post(ChatRequests.Body("hi")));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Malformed_json_is_400_invalid_json_and_reaches_no_upstream()
+    {
+        var response = await _broker.Client.SendAsync(ChatRequests.Post(ChatRequests.Json("{\"model\":")));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("invalid_json", Error(await response.Content.ReadAsStringAsync()).GetProperty("code").GetString());
+        Assert.Equal(0, _broker.Upstream.ChatRequestCount);
+        Assert.Equal("invalid_request", (await _broker.CompletedAsync(ChatRequests.RequestId(response))).EndReason);
+    }
+
+    [Fact]
+    public async Task Oversized_body_is_413_request_too_large()
+    {
+        var response = await _broker.Client.SendAsync(ChatRequests.Post(ChatRequests.Body(new string('x', 4000))));
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal("request_too_large", Error(await response.Content.ReadAsStringAsync()).GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public async Task Unknown_route_is_a_json_404_and_wrong_method_a_json_405()
+    {
+        var notFound = await _broker.Client.GetAsync("v2/nothing");
+        Assert.Equal(HttpStatusCode.NotFound, notFound.StatusCode);
+        Assert.Equal("not_found", Error(await notFound.Content.ReadAsStringAsync()).GetProperty("code").GetString());
+        Assert.True(notFound.Headers.Contains("x-request-id"));
+
+        var wrongMethod = await _broker.Client.GetAsync("v1/chat/completions");
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, wrongMethod.StatusCode);
+        Assert.Equal("application/json", wrongMethod.Content.Headers.ContentType!.MediaType);
+        Assert.Contains("POST", wrongMethod.Content.Headers.Allow);
+    }
+
+    [Fact]
+    public async Task Models_come_from_model_list_deduplicated_in_order()
+    {
+        var body = JsonDocument.Parse(await _broker.Client.GetStringAsync("v1/models")).RootElement;
+        Assert.Equal("list", body.GetProperty("object").GetString());
+        var ids = body.GetProperty("data").EnumerateArray().Select(m => m.GetProperty("id").GetString()!).ToArray();
+        Assert.Equal(new[] { "mix/model-a", "mix/model-b", "mix/model-c" }, ids);
+        Assert.All(body.GetProperty("data").EnumerateArray(), m => Assert.Equal("mix2api", m.GetProperty("owned_by").GetString()));
+    }
+
+    [Fact]
+    public async Task Valid_request_id_is_kept_and_forwarded_and_invalid_one_is_replaced()
+    {
+        var kept = await _broker.Client.SendAsync(ChatRequests.Post(ChatRequests.Body("hi"), requestId: "req-client-12345"));
+        Assert.Equal("req-client-12345", ChatRequests.RequestId(kept));
+        Assert.Equal("req-client-12345", _broker.Simulator.Simulator.ChatRequests[^1].Headers["x-request-id"]);
+
+        var replaced = await _broker.Client.SendAsync(ChatRequests.Post(ChatRequests.Body("hi"), requestId: "bad id with spaces"));
+        var id = ChatRequests.RequestId(replaced);
+        Assert.NotEqual("bad id with spaces", id);
+        Assert.Matches("^[A-Za-z0-9._:-]{1,128}$", id);
+    }
+
+    [Fact]
+    public async Task Post_root_is_an_alias_of_chat_completions()
+    {
+        var response = await _broker.Client.SendAsync(ChatRequests.Post(ChatRequests.Body("hi"), path: ""));
+        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal("chat.completion", body.GetProperty("object").GetString());
+    }
+
+    [Fact]
+    public async Task Stream_framing_role_once_finish_usage_last_then_done()
+    {
+        _broker.Upstream.Enqueue(SimScripts.ShortAnswer("one two three", chunks: 3));
+        var response = await _broker.Client.SendAsync(ChatRequests.Post(ChatRequests.Body("count", stream: true, includeUsage: true)));
+        Assert.Equal("text/event-stream", response.Content.Headers.ContentType!.MediaType);
+        Assert.Equal("no-cache", response.Headers.CacheControl!.ToString());
+        var (data, _) = ChatRequests.ParseSse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("[DONE]", data[^1]);
+        var chunks = data.SkipLast(1).Select(d => JsonDocument.Parse(d).RootElement).ToList();
+        Assert.Single(chunks.Select(c => c.GetProperty("id").GetString()).Distinct());
+        Assert.Single(chunks, c => c.GetProperty("choices").GetArrayLength() > 0
+            && c.GetProperty("choices")[0].GetProperty("delta").TryGetProperty("role", out _));
+        var usage = chunks[^1];
+        Assert.Equal(0, usage.GetProperty("choices").GetArrayLength());
+        Assert.True(usage.GetProperty("usage").GetProperty("total_tokens").GetInt32() > 0);
+        Assert.Equal("stop", chunks[^2].GetProperty("choices")[0].GetProperty("finish_reason").GetString());
+        Assert.Equal("sess-1", chunks[0].GetProperty("session_id").GetString());
+    }
+
+    [Fact]
+    public async Task Absent_stream_means_non_stream()
+    {
+        var response = await _broker.Client.SendAsync(ChatRequests.Post(ChatRequests.Body("hi")));
+        Assert.Equal("application/json", response.Content.Headers.ContentType!.MediaType);
+        Assert.Equal("sess-1", response.Headers.GetValues("x-session-id").Single());
+        Assert.Equal(true, _broker.Simulator.Simulator.ChatRequests[^1].Body?.GetProperty("stream").GetBoolean());
+    }
+}
