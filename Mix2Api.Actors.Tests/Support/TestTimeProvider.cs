@@ -8,6 +8,7 @@ public sealed class TestTimeProvider(DateTimeOffset? start = null) : TimeProvide
 {
     private readonly object _gate = new();
     private readonly List<ManualTimer> _timers = [];
+    private readonly List<(int Count, TaskCompletionSource Signal)> _waiters = [];
     private DateTimeOffset _now = start ?? new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     public override DateTimeOffset GetUtcNow()
@@ -24,6 +25,31 @@ public sealed class TestTimeProvider(DateTimeOffset? start = null) : TimeProvide
         var timer = new ManualTimer(this, callback, state);
         timer.Change(dueTime, period);
         return timer;
+    }
+
+    /// <summary>
+    /// Completes once at least <paramref name="count"/> timers are armed, so a test advances the
+    /// clock only after the code under test started waiting on it (no lost wake-ups, no polling).
+    /// </summary>
+    public Task WhenArmedTimers(int count)
+    {
+        var signal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_gate)
+        {
+            if (_timers.Count >= count) return Task.CompletedTask;
+            _waiters.Add((count, signal));
+        }
+        return signal.Task;
+    }
+
+    private void OnArmed()
+    {
+        for (var i = _waiters.Count - 1; i >= 0; i--)
+        {
+            if (_timers.Count < _waiters[i].Count) continue;
+            _waiters[i].Signal.TrySetResult();
+            _waiters.RemoveAt(i);
+        }
     }
 
     public void Advance(TimeSpan by)
@@ -66,6 +92,7 @@ public sealed class TestTimeProvider(DateTimeOffset? start = null) : TimeProvide
                 if (dueTime == Timeout.InfiniteTimeSpan) return true;
                 Due = owner._now + dueTime;
                 owner._timers.Add(this);
+                owner.OnArmed();
             }
             return true;
         }
