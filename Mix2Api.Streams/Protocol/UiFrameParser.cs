@@ -56,7 +56,8 @@ public static class UiFrameParser
             else if (reader.ValueTextEquals("error"u8))
             {
                 reader.Read();
-                errorText = ReadError(ref reader) ?? errorText ?? "upstream error";
+                // null/false means "no error" (as in JsonReplyAdapter); ReadError supplies the text for real errors.
+                errorText = ReadError(ref reader) ?? errorText;
             }
             else
             {
@@ -65,6 +66,8 @@ public static class UiFrameParser
             }
         }
         if (reader.TokenType != JsonTokenType.EndObject) return UiFrame.Malformed;
+        // Anything after the object (other than whitespace) makes the line not JSON; Read throws on it.
+        if (reader.Read()) return UiFrame.Malformed;
 
         var kind = Classify(type, errorText);
         return new UiFrame(kind)
