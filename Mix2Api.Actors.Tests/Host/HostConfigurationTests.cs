@@ -73,3 +73,27 @@ public class HostConfigurationTests
         throw new InvalidOperationException("repository root not found");
     }
 }
+
+public class SettingsPrecedenceTests
+{
+    [Fact]
+    public void A_later_source_wins_whichever_name_it_uses()
+    {
+        var config = new ConfigurationManager();
+        config.AddInMemoryCollection(new Dictionary<string, string?> { ["Mix2Api:Stream:HeartbeatMs"] = "15000" });
+        config.AddInMemoryCollection(new Dictionary<string, string?> { ["SSE_HEARTBEAT_MS"] = "50" });
+        Assert.Equal(TimeSpan.FromMilliseconds(50), new SettingsReader(config).Millis(SettingKeys.Heartbeat));
+    }
+
+    [Fact]
+    public void Within_one_source_the_dotnet_name_wins()
+    {
+        var config = new ConfigurationManager();
+        config.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["SSE_HEARTBEAT_MS"] = "50",
+            ["Mix2Api:Stream:HeartbeatMs"] = "70",
+        });
+        Assert.Equal(TimeSpan.FromMilliseconds(70), new SettingsReader(config).Millis(SettingKeys.Heartbeat));
+    }
+}

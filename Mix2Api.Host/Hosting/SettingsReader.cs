@@ -12,9 +12,24 @@ public sealed class SettingsReader(IConfiguration configuration)
 
     public IReadOnlyList<string> Errors => _errors;
 
-    /// <summary>The raw value: the .NET path wins over the Node name; blank counts as unset.</summary>
+    /// <summary>
+    /// The raw value; blank counts as unset. Sources keep their order whatever name they use (an
+    /// environment variable with the Node name beats <c>config/defaults.json</c> with the .NET path);
+    /// within one source the .NET path wins over the Node name.
+    /// </summary>
     public string? Raw(SettingKey key)
     {
+        if (configuration is IConfigurationRoot root)
+        {
+            for (var i = root.Providers.Count() - 1; i >= 0; i--)
+            {
+                var provider = root.Providers.ElementAt(i);
+                if ((provider.TryGet(key.Path, out var v) && !string.IsNullOrWhiteSpace(v))
+                    || (provider.TryGet(key.Env, out v) && !string.IsNullOrWhiteSpace(v)))
+                    return v!.Trim();
+            }
+            return null;
+        }
         var value = configuration[key.Path];
         if (string.IsNullOrWhiteSpace(value)) value = configuration[key.Env];
         return string.IsNullOrWhiteSpace(value) ? null : value.Trim();
