@@ -29,6 +29,7 @@ public sealed partial class ToolProtocolTransform
     private bool _candInFence;
     private bool _candBareAllowed;
     private bool _candBraceless;
+    private bool _proseFenceOpen;   // a ``` code block of the prose is open (its closing fence is text)
 
     private bool BeginCandidate(char c, CandidatePhase phase)
     {
@@ -115,6 +116,16 @@ public sealed partial class ToolProtocolTransform
 
     private bool FenceBrace(char c)
     {
+        if (_proseFenceOpen)
+        {
+            // This ``` closes a code block of the prose; only the '{' after it may open an envelope.
+            _proseFenceOpen = false;
+            for (var i = 0; i < _held.Length; i++) ProseStepNoCandidate(_held[i]);
+            _held.Clear().Append(c);
+            _candBareAllowed = false;
+            _phase = CandidatePhase.Brace;
+            return true;
+        }
         _fenceLength = _held.Length;
         _candInFence = true;
         _candBareAllowed = true;
@@ -202,6 +213,7 @@ public sealed partial class ToolProtocolTransform
     {
         _mode = Mode.Prose;
         _envInFence = false;
+        if (_held.Length >= 3 && _held[0] == '`' && _held[1] == '`' && _held[2] == '`') _proseFenceOpen = !_proseFenceOpen;
         for (var i = 0; i < _held.Length; i++) ProseStepNoCandidate(_held[i]);
         _held.Clear();
         return false;
@@ -217,8 +229,10 @@ public sealed partial class ToolProtocolTransform
 
     private void CompleteCandidate()
     {
-        // A recognised protocol key cut off by the end of the generation is dropped, never shown.
-        if (_keyword is Keyword.Final or Keyword.ToolCall or Keyword.ToolCalls)
+        // A protocol key (even a partial one: {"tool_ca) cut off by the end of the generation is
+        // dropped, never shown; a lone '{' or fence is released as the text it was.
+        if (_keyword is Keyword.Final or Keyword.ToolCall or Keyword.ToolCalls
+            || (_phase == CandidatePhase.QuotedKey && _key.Length > 0 && _key[0] != 'n'))
         {
             MalformedCount++;
             _held.Clear();

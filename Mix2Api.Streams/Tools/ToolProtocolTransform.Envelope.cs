@@ -27,6 +27,7 @@ public sealed partial class ToolProtocolTransform
     private JsonStringDecoder _decoder;
     private JsonValueScanner _scanner;
     private readonly StringBuilder _keyText = new();
+    private bool _envelopeProduced; // the envelope emitted content or tried a call
 
     // The call being read.
     private bool _callOpen;
@@ -39,6 +40,7 @@ public sealed partial class ToolProtocolTransform
 
     private bool Commit(Key rootKey)
     {
+        _envelopeProduced = false;
         _held.Clear();
         _envInFence = _candInFence;
         _mode = Mode.Envelope;
@@ -50,6 +52,7 @@ public sealed partial class ToolProtocolTransform
 
     private bool CommitBareCall(string name)
     {
+        _envelopeProduced = false;
         _held.Clear();
         _envInFence = _candInFence;
         _mode = Mode.Envelope;
@@ -253,6 +256,7 @@ public sealed partial class ToolProtocolTransform
 
     private int Reject()
     {
+        _envelopeProduced = true;
         RejectedCallCount++;
         return -1;
     }
@@ -273,7 +277,11 @@ public sealed partial class ToolProtocolTransform
         {
             if (_callArgsEmitted == 0) { ArgsChar('{'); ArgsChar('}'); }
         }
-        else if (!_callResolved) MalformedCount++; // a call without a name
+        else if (!_callResolved)
+        {
+            MalformedCount++; // a call without a name
+            _envelopeProduced = true;
+        }
         _callOpen = false;
         _callIndex = -1;
         _heldArgs.Clear();
@@ -283,7 +291,7 @@ public sealed partial class ToolProtocolTransform
     {
         var frame = _frames[--_depth];
         if (frame.Kind == FrameKind.Call && !frame.Nested) FinishCall();
-        if (_depth == 0) EnterAfterEnvelope();
+        if (_depth == 0) EndEnvelope();
     }
 
     /// <summary>Broken JSON between values: keep what was complete, then treat the rest as text.</summary>
@@ -292,8 +300,15 @@ public sealed partial class ToolProtocolTransform
         if (_callOpen) FinishCall();
         _depth = 0;
         _leaf = Leaf.None;
-        EnterAfterEnvelope();
+        EndEnvelope();
         return false;
+    }
+
+    private void EndEnvelope()
+    {
+        // {"tool_calls":[]}, {"final":""}, {"final":null}: protocol that says nothing is malformed.
+        if (!_envelopeProduced) MalformedCount++;
+        EnterAfterEnvelope();
     }
 
     private void CompleteEnvelope()

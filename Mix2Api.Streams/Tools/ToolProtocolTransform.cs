@@ -114,7 +114,13 @@ public sealed partial class ToolProtocolTransform : IToolTransform
 
     private bool AfterEnvelopeStep(char c)
     {
-        if (char.IsWhiteSpace(c)) return true; // blank lines between envelopes never become content
+        // Whitespace inside a fence around envelopes is dropped; elsewhere it is content (held
+        // until visible text follows, so a calls-only answer never gets whitespace content).
+        if (char.IsWhiteSpace(c) && _closingTicks == 0)
+        {
+            if (!_envInFence) EmitContent(c);
+            return true;
+        }
         if (_envInFence && c == '`')
         {
             if (++_closingTicks == 3)
@@ -150,6 +156,7 @@ public sealed partial class ToolProtocolTransform : IToolTransform
 
     private void EmitContent(char c)
     {
+        if (!char.IsWhiteSpace(c)) _envelopeProduced = true;
         if (_args.Length > 0) FlushArgs();
         _content.Append(c);
     }
@@ -177,6 +184,7 @@ public sealed partial class ToolProtocolTransform : IToolTransform
     /// <summary>Emits a call start if the name may be called now; returns its index or -1 (rejected).</summary>
     private int TryStartCall(string name)
     {
+        _envelopeProduced = true;
         if (!_callable.Contains(name) || (!_parallel && ToolCallCount >= 1))
         {
             RejectedCallCount++;
