@@ -102,9 +102,10 @@ public sealed partial class ToolProtocolTransform : IToolTransform
 
     private bool ProseStep(char c)
     {
-        if (c == '{') return BeginCandidate(c, CandidatePhase.Brace);
         if (c == '`') return BeginCandidate(c, CandidatePhase.Ticks);
-        if (_atLineStart && c is 't' or 'T') return BeginCandidate(c, CandidatePhase.BareWord);
+        // Inside a code block of the prose, braces are code: only its closing fence is watched.
+        if (c == '{' && !_proseFenceOpen) return BeginCandidate(c, CandidatePhase.Brace);
+        if (_atLineStart && !_proseFenceOpen && c is 't' or 'T') return BeginCandidate(c, CandidatePhase.BareWord);
         EmitContent(c);
         if (c == '\n') _atLineStart = true;
         else if (c is not (' ' or '\t' or '\r')) _atLineStart = false;

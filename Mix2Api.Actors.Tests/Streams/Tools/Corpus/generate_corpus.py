@@ -72,6 +72,8 @@ prose = [
     "````\nfour ticks\n````",
     ("Lorem ipsum dolor sit amet, 中文段落。 " * 60).strip(),
     "价格是 ¥100，折扣 {八折}。",
+    '```python\nd = {"final": 1}\nprint(d)\n```',
+    '```\ntool_call: x\n{"tool_call": {"name": "bash", "arguments": {}}}\n```\nAbove is an example, not a call.',
 ]
 for p in prose:
     add("prose", p, p.strip())
