@@ -21,7 +21,10 @@ internal static class LooseCallParser
             return (calls, final);
         calls.Clear();
         ParsePseudo(text, calls);
-        return (calls, null);
+        string? pseudoFinal = null;
+        if (calls.Count == 0 && FindKey(text, 0, "final") is var at and >= 0 && at < text.Length && text[at] is '"' or '\'')
+            pseudoFinal = ReadScalar(text, at).Value;
+        return (calls, pseudoFinal);
     }
 
     private static bool TryParseJson(ReadOnlySpan<char> text, List<Call> calls, out string? final)
@@ -110,7 +113,7 @@ internal static class LooseCallParser
             if (i > 0 && IsWordChar(text[i - 1])) continue;
             var j = i + 9;
             if (j < text.Length && (text[j] == 's' || text[j] == 'S')) j++;
-            if (j < text.Length && text[j] == '"') j++;
+            if (j < text.Length && text[j] is '"' or '\'') j++;
             while (j < text.Length && char.IsWhiteSpace(text[j])) j++;
             if (j < text.Length && text[j] is ':' or '=') return j + 1;
         }

@@ -30,12 +30,14 @@ public sealed partial class ToolProtocolTransform
     private bool _candBareAllowed;
     private bool _candBraceless;
     private bool _proseFenceOpen;   // a ``` code block of the prose is open (its closing fence is text)
+    private char _quote = '"';      // the quote of the candidate's first key
 
     private bool BeginCandidate(char c, CandidatePhase phase)
     {
         _candInFence = _mode == Mode.AfterEnvelope && _envInFence;
         _candBareAllowed = !_content.AnyVisible || _afterEnvelope || _candInFence;
         _candBraceless = phase == CandidatePhase.BareWord;
+        _quote = '"';
         _mode = Mode.Candidate;
         _phase = phase;
         _keyword = Keyword.None;
@@ -72,11 +74,18 @@ public sealed partial class ToolProtocolTransform
                 return true;
             case CandidatePhase.Brace:
                 if (ws) { _held.Append(c); return true; }
-                if (c == '"') { _held.Append(c); _phase = CandidatePhase.QuotedKey; return true; }
+                if (c is '"' or '\'')
+                {
+                    // {'tool_call': …} (Python-dict style) is held as a loose envelope once the key is known.
+                    _quote = c;
+                    _held.Append(c);
+                    _phase = CandidatePhase.QuotedKey;
+                    return true;
+                }
                 if (c is 't' or 'T') { _held.Append(c); _key.Append(c); _phase = CandidatePhase.BareWord; return true; }
                 return Release();
             case CandidatePhase.QuotedKey:
-                if (c == '"')
+                if (c == _quote)
                 {
                     _keyword = KeywordOf(_key);
                     if (_keyword == Keyword.None || (_keyword == Keyword.Name && !_candBareAllowed)) return Release();
@@ -139,6 +148,8 @@ public sealed partial class ToolProtocolTransform
     {
         switch (_keyword)
         {
+            case Keyword.Final or Keyword.ToolCall or Keyword.ToolCalls when _quote == '\'':
+                return EnterLoose(c);
             case Keyword.Final:
                 return Commit(Key.Final);
             case Keyword.ToolCall:
@@ -146,7 +157,7 @@ public sealed partial class ToolProtocolTransform
             case Keyword.ToolCalls:
                 return c == '[' ? Commit(Key.ToolCalls) : EnterLoose(c);
             default: // Name
-                if (c != '"') return Release();
+                if (c != '"' || _quote != '"') return Release();
                 _held.Append(c);
                 _candName.Clear();
                 _candNameDecoder.Reset();

@@ -257,6 +257,12 @@ add("loose", "{tool_call: (name: read, arguments: (filePath:/a, note: 中文 说
     [("read", '{"filePath":"/a","note":"中文 说明"}')])
 add("loose", "{TOOL_CALL: (name: read, arguments: /x)}", "", [("read", '{"value":"/x"}')], note="a lone scalar becomes {value}")
 add("loose", '{"tool_calls": "[]"}', NOTICE)
+add("loose", "{'tool_call': {'name': 'read_file', 'arguments': {'path': '/a', 'limit': 5}}}", "",
+    [("read_file", '{"path":"/a","limit":5}')], note="Python-dict style quotes")
+add("loose", "{'final': 'single quoted answer'}", "single quoted answer")
+add("loose", "{'tool_calls': [{'name': 'bash', 'arguments': {'cmd': 'ls'}}, {'name': 'bash', 'arguments': {'cmd': 'pwd'}}]}", "",
+    [("bash", '{"cmd":"ls"}'), ("bash", '{"cmd":"pwd"}')])
+add("prose", "{'a': 1} is a Python dict.", "{'a': 1} is a Python dict.")
 add("loose", "{tool_call: (name: bash, arguments: (cmd: \"ls, -la\", cwd: /tmp))}", "", [("bash", '{"cmd":"ls, -la","cwd":"/tmp"}')])
 
 # ---- J. truncated generations ---------------------------------------------------------------------
