@@ -33,12 +33,19 @@ internal struct JsonStringDecoder
             var digit = HexValue(c);
             if (digit < 0)
             {
-                // Broken \u escape: the escape becomes U+FFFD; a quote still ends the string.
+                // Broken \u escape: the escape becomes U+FFFD and c is read as usual (a quote still
+                // ends the string; the U+FFFD is then dropped with it).
                 _hexLeft = 0;
                 _pendingHigh = '\0';
                 if (c == '"') return -1;
                 a = Replacement;
-                return 1;
+                if (c == '\\')
+                {
+                    _escape = true;
+                    return 1;
+                }
+                b = c;
+                return 2;
             }
             _hex = (_hex << 4) | digit;
             if (--_hexLeft > 0) return 0;

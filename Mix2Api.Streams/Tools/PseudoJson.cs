@@ -77,6 +77,7 @@ internal static class PseudoJson
     private static bool TryJson(string text, out JsonValueKind kind)
     {
         kind = JsonValueKind.Undefined;
+        if (text.Length == 0) return false;
         var c = text[0];
         if (!(c is '{' or '[' or '"' or '-' or 't' or 'f' or 'n' || char.IsAsciiDigit(c))) return false;
         try
