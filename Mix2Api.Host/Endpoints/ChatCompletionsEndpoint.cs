@@ -104,9 +104,12 @@ public sealed class ChatCompletionsEndpoint(
             return;
         }
 
+        if (!ToolPlan.TryCreate(request, settings.Tools, out var tools, out var toolError))
+        {
+            await Fail(context, StreamExit.RequestInvalid, 400, ErrorResponses.InvalidRequest(toolError!.Code, toolError.Param, toolError.Message));
+            return;
+        }
         var inboundBearer = InboundAuth.BearerOf(context.Request);
-        var transform = (IToolTransform)PassThroughTransform.Instance;
-        string? instruction = null;
 
         await using var turn = await sessions.BeginTurnAsync(new SessionContext(
             Fingerprint.Of(inboundBearer ?? ""),
@@ -119,9 +122,11 @@ public sealed class ChatCompletionsEndpoint(
             request.Messages), context.RequestAborted);
         report.SessionFingerprint = turn.KeyFingerprint;
 
-        var query = QueryComposer.Compose(request.Messages, turn.CarryHistory, null, instruction, _limits);
+        var toolResults = ToolResultsFormatter.Format(request.Messages, settings.Tools.ToolResultMaxChars);
+        var query = QueryComposer.Compose(request.Messages, turn.CarryHistory, toolResults,
+            tools!.InstructionInQuery ? tools.Instruction : null, _limits);
         var upstreamTurn = new UpstreamTurn(request, query, turn.SessionId, turn.ExchangeId,
-            SessionIdHeaders.PersonaId(context.Request, request), null);
+            SessionIdHeaders.PersonaId(context.Request, request), tools.InstructionInSystem ? tools.Instruction : null);
         var upstreamBody = new ArrayBufferWriter<byte>(query.Length * 2 + 1024);
         UpstreamRequestBody.Write(upstreamBody, upstreamTurn, _bodyOptions, _limits);
         var promptEstimate = TokenCounter.Estimate(query);
@@ -155,7 +160,7 @@ public sealed class ChatCompletionsEndpoint(
         }
 
         using var response = call.Response;
-        await RunGraphAsync(context, report, request, stream, transform, turn, response, deadlines, promptEstimate);
+        await RunGraphAsync(context, report, request, stream, tools, turn, response, deadlines, promptEstimate);
     }
 
     /// <summary>Sends the request with the current credential; after a 401/403, recovers once if the mode can.</summary>
@@ -176,7 +181,7 @@ public sealed class ChatCompletionsEndpoint(
     }
 
     private async Task RunGraphAsync(HttpContext context, RequestReport report, ChatRequest request, bool stream,
-        IToolTransform transform, ISessionTurn turn, HttpResponseMessage response, RequestDeadlines deadlines, int promptEstimate)
+        ToolPlan tools, ISessionTurn turn, HttpResponseMessage response, RequestDeadlines deadlines, int promptEstimate)
     {
         var isSse = response.Content.Headers.ContentType?.MediaType?.Contains("event-stream", StringComparison.OrdinalIgnoreCase) == true;
         Stream upstreamBody;
@@ -202,21 +207,21 @@ public sealed class ChatCompletionsEndpoint(
             httpResponse.ContentType = "text/event-stream; charset=utf-8";
             httpResponse.Headers.CacheControl = "no-cache";
             httpResponse.Headers["X-Accel-Buffering"] = "no";
-            output = new OpenAiSseWriter(httpResponse.BodyWriter, identity, request.IncludeUsage, request.UsesLegacyFunctions);
+            output = new OpenAiSseWriter(httpResponse.BodyWriter, identity, request.IncludeUsage, tools.Legacy);
             metrics.StreamOpened();
         }
         else
         {
             httpResponse.ContentType = "application/json; charset=utf-8";
-            output = new ChatCompletionAggregator(httpResponse.BodyWriter, identity, request.UsesLegacyFunctions);
+            output = new ChatCompletionAggregator(httpResponse.BodyWriter, identity, tools.Legacy);
         }
 
         StreamOutcome outcome;
         try
         {
             var observer = new GraphObserver(httpResponse, turn, log);
-            var graph = new ChatStreamGraph(output, transform, settings.Graph with { Time = time }, deadlines, observer,
-                request.UsesLegacyFunctions, promptEstimate);
+            var graph = new ChatStreamGraph(output, tools.CreateTransform(), settings.Graph with { Time = time }, deadlines, observer,
+                tools.Legacy, promptEstimate);
             outcome = await graph.RunAsync(upstreamBody);
         }
         finally

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Mix2Api.Streams.Graph;
+using Mix2Api.Streams.Tools;
 
 namespace Mix2Api.Host.Hosting;
 
@@ -44,6 +45,7 @@ public sealed record Mix2ApiSettings
     public required string NodeId { get; init; }
     public required string NodeChannel { get; init; }
     public required GraphSettings Graph { get; init; }
+    public required ToolOptions Tools { get; init; }
     /// <summary>Warnings to log at start-up (embedded defaults in use, ...).</summary>
     public required IReadOnlyList<string> Notices { get; init; }
 
@@ -89,6 +91,8 @@ public sealed record Mix2ApiSettings
             r.Error(SettingKeys.UpstreamAuthMode, "UPSTREAM_AUTH_MODE=pass_through requires inbound Bearer auth");
 
         var heartbeat = r.Millis(SettingKeys.Heartbeat);
+        if (!ToolOptions.TryParseInstructionMode(r.Raw(SettingKeys.ToolInstructionMode), out var instructionMode))
+            r.Error(SettingKeys.ToolInstructionMode, $"'{r.Raw(SettingKeys.ToolInstructionMode)}' is not one of query, system, messages, both, none");
         var settings = new Mix2ApiSettings
         {
             UseSimulator = useSimulator,
@@ -133,6 +137,14 @@ public sealed record Mix2ApiSettings
                 HeartbeatInterval = heartbeat,
                 MaxBadFrames = r.Int(SettingKeys.UpstreamMaxBadFrames),
                 MaxFrameBytes = r.Int(SettingKeys.UpstreamMaxFrameBytes, 1024),
+            },
+            Tools = new ToolOptions
+            {
+                InstructionMode = instructionMode,
+                InstructionMaxChars = r.Int(SettingKeys.ToolInstructionMaxChars, 200),
+                DescriptionMaxChars = r.Int(SettingKeys.ToolDescMaxChars, 0),
+                ForceToolCall = ToolOptions.ParseForceToolCall(r.Raw(SettingKeys.ForceToolCall)),
+                ToolResultMaxChars = r.Int(SettingKeys.ToolResultMaxChars, 100),
             },
             Notices = notices,
         };

@@ -40,6 +40,10 @@ public static class SettingKeys
     public static readonly SettingKey QueryMaxChars = new("QUERY_MAX_CHARS", "Mix2Api:Query:MaxChars", "30000", "Cap of the composed upstream query.");
     public static readonly SettingKey ContextMaxChars = new("CONTEXT_MAX_CHARS", "Mix2Api:Query:ContextMaxChars", "20000", "Cap of the [对话历史] section.");
     public static readonly SettingKey ToolResultMaxChars = new("TOOL_RESULT_MAX_CHARS", "Mix2Api:Query:ToolResultMaxChars", "20000", "Cap of each tool result in the query.");
+    public static readonly SettingKey ToolInstructionMode = new("TOOL_INSTRUCTION_MODE", "Mix2Api:Tools:InstructionMode", "query", "Where the tool instruction goes: query | system (alias messages) | both | none.");
+    public static readonly SettingKey ToolInstructionMaxChars = new("TOOL_INSTRUCTION_MAX_CHARS", "Mix2Api:Tools:InstructionMaxChars", "12000", "Cap of the tool instruction; detail is dropped gracefully to fit.");
+    public static readonly SettingKey ToolDescMaxChars = new("TOOL_DESC_MAX_CHARS", "Mix2Api:Tools:DescriptionMaxChars", "500", "Cap of each tool description in the instruction.");
+    public static readonly SettingKey ForceToolCall = new("FORCE_TOOL_CALL", "Mix2Api:Tools:ForceToolCall", "", "Exactly 1: demand a tool call on every tools turn without tool results (as tool_choice required).");
     public static readonly SettingKey UpstreamMessagesMax = new("UPSTREAM_MESSAGES_MAX", "Mix2Api:Query:UpstreamMessagesMax", "20", "Non-system messages sent in the upstream `messages` array.");
     public static readonly SettingKey UpstreamMessageMaxChars = new("UPSTREAM_MESSAGE_MAX_CHARS", "Mix2Api:Query:UpstreamMessageMaxChars", "8000", "Cap of each upstream message's content.");
     public static readonly SettingKey ExposeStack = new("EXPOSE_STACK", "Mix2Api:Diagnostics:ExposeStack", "false", "Add the exception stack to 500 adapter_error bodies (debugging only).");
@@ -55,6 +59,7 @@ public static class SettingKeys
         UpstreamBearerToken, UpstreamAgentSlug, UpstreamLocation, UpstreamLanguage, UpstreamSearch, DefaultPersona,
         InboundAuthMode, InboundToken, InboundTokens, ModelsRequireAuth, StreamDefault, Heartbeat, BodyLimit,
         MaxConcurrent, ShutdownDrain, ModelList, MaxNewTokens, QueryMaxChars, ContextMaxChars, ToolResultMaxChars,
+        ToolInstructionMode, ToolInstructionMaxChars, ToolDescMaxChars, ForceToolCall,
         UpstreamMessagesMax, UpstreamMessageMaxChars, ExposeStack, LogLevel, NodeId, NodeChannel,
     ];
 }

@@ -215,15 +215,16 @@ public sealed class ChatStreamGraph
         _outcome.ToolCalls = _transform.ToolCallCount;
         string finish;
         StreamExit exit;
-        if (_transform.ToolCallCount > 0)
+        if (_transform is ToolProtocolTransform { EndedMidCall: true } || _upstreamFinishReason is "length" or "max_tokens")
+        {
+            // Cut by the length limit, possibly inside a call's arguments: never pretend the call is whole.
+            finish = "length";
+            exit = StreamExit.CompletedAtLength;
+        }
+        else if (_transform.ToolCallCount > 0)
         {
             finish = _legacyFunctions ? "function_call" : "tool_calls";
             exit = StreamExit.CompletedWithToolCalls;
-        }
-        else if (_upstreamFinishReason is "length" or "max_tokens")
-        {
-            finish = "length";
-            exit = StreamExit.CompletedAtLength;
         }
         else
         {
