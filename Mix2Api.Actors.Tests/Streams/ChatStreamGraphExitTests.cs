@@ -90,11 +90,15 @@ public class ChatStreamGraphExitTests
         Assert.Equal("Hello", client.Content);
     }
 
-    [Fact]
-    public async Task Over_long_line_is_a_protocol_error_not_unbounded_buffering()
+    [Theory]
+    [InlineData(0)]
+    [InlineData(7)]
+    public async Task Over_long_line_is_a_protocol_error_not_unbounded_buffering(int trickle)
     {
         var huge = """{"type":"text-delta","delta":""" + "\"" + new string('x', 5000) + "\"}";
-        var (outcome, client) = await RunAsync(Sse(Start, huge, Finish), new GraphSettings { MaxFrameBytes = 1024 });
+        var body = Sse(Start, huge, Finish);
+        Stream upstream = trickle == 0 ? body : new TrickleStream(body.ToArray(), trickle);
+        var (outcome, client) = await RunAsync(upstream, new GraphSettings { MaxFrameBytes = 1024 });
         Assert.Equal(StreamExit.UpstreamProtocolError, outcome.Exit);
         Assert.Contains("1024", outcome.Detail);
         Assert.DoesNotContain("xxxx", client.Content);
