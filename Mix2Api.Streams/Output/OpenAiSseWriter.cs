@@ -168,6 +168,8 @@ public sealed class OpenAiSseWriter : IChatOutput
 
     private void BeginDelta()
     {
+        // After [DONE] nothing more may reach the client: a late write is a bug upstream of here, not a chunk.
+        if (_ended) throw new InvalidOperationException("the stream already ended");
         Raw(_head);
         if (_sessionToAnnounce is { } session)
         {
