@@ -24,6 +24,7 @@ public sealed class RedisConnection : IStoreHealthSource, IAsyncDisposable
     private DateTimeOffset? _lastErrorAt;
     private Task? _loop;
     private int _failedPings;
+    private int _disposed;
 
     public RedisConnection(RedisSettings settings, TimeProvider time, ILogger<RedisConnection> log)
     {
@@ -155,6 +156,7 @@ public sealed class RedisConnection : IStoreHealthSource, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         await _stop.CancelAsync().ConfigureAwait(false);
         if (_loop is not null)
         {
