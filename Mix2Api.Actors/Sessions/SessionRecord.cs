@@ -36,15 +36,16 @@ public sealed record SessionRecord(
                 missReason = "invalid_type";
                 return null;
             }
-            if (!document.RootElement.TryGetProperty("schemaVersion", out var version) || !version.TryGetInt32(out var v) || v != CurrentSchemaVersion)
+            if (!document.RootElement.TryGetProperty("schemaVersion", out var version) || version.ValueKind != JsonValueKind.Number || !version.TryGetInt32(out var v) || v != CurrentSchemaVersion)
             {
                 missReason = $"unsupported_schema_version:{(document.RootElement.TryGetProperty("schemaVersion", out var raw2) ? raw2.GetRawText() : "none")}";
                 return null;
             }
             record = document.RootElement.Deserialize(SessionRecordJson.Default.SessionRecord);
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException or NotSupportedException)
         {
+            // Any record we cannot read is a miss, never a failed request.
             missReason = "invalid_json";
             return null;
         }
