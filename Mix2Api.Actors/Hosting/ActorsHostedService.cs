@@ -26,7 +26,13 @@ internal sealed class ActorsHostedService(IServiceProvider services, ActorsOptio
         _sweep = time.CreateTimer(_ => memory.Sweep(), null, options.Store.MemorySweepInterval, options.Store.MemorySweepInterval);
         var membership = services.GetRequiredService<ClusterMembership>();
         _heartbeat = Task.Run(() => HeartbeatLoopAsync(membership, _stop.Token), CancellationToken.None);
-        services.GetService<TokenManagerSingleton>()?.Start();
+        if (services.GetService<TokenManagerSingleton>() is { } singleton)
+        {
+            // Let the first Redis probe finish (bounded) so a node does not take the lease in memory just because
+            // it started a moment before its connection; start-up itself never waits for Redis.
+            var firstProbe = services.GetService<RedisConnection>()?.FirstProbe ?? Task.CompletedTask;
+            _ = firstProbe.WaitAsync(options.Store.ConnectTimeout * 2, time).ContinueWith(_ => { if (!_stop.IsCancellationRequested) singleton.Start(); }, TaskScheduler.Default);
+        }
         return Task.CompletedTask;
     }
 

@@ -25,6 +25,13 @@ public sealed class RedisConnection : IStoreHealthSource, IAsyncDisposable
     private Task? _loop;
     private int _failedPings;
     private int _disposed;
+    private readonly TaskCompletionSource _firstProbe = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>
+    /// Completes once the first connect-and-ping attempt has finished, either way. Cluster roles that must not
+    /// split-brain on a start-up race (the token lease) wait for it; requests never do.
+    /// </summary>
+    public Task FirstProbe => _firstProbe.Task;
 
     public RedisConnection(RedisSettings settings, TimeProvider time, ILogger<RedisConnection> log)
     {
@@ -96,6 +103,7 @@ public sealed class RedisConnection : IStoreHealthSource, IAsyncDisposable
             {
                 MarkDegraded("probe failed", ex);
             }
+            _firstProbe.TrySetResult();
             try
             {
                 await Task.Delay(_settings.PingInterval, _time, stop).ConfigureAwait(false);
