@@ -167,3 +167,16 @@ public sealed class TokenManagerTests : IClassFixture<RedisServerFixture>, IAsyn
         Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(1_700_000_300), TokenExpiry.Derive(doc.RootElement, jwt, "expires_in", DateTimeOffset.UnixEpoch));
     }
 }
+
+public sealed class UpstreamAuthFailureTests
+{
+    [Theory]
+    [InlineData(401, null, true)]
+    [InlineData(403, null, true)]
+    [InlineData(200, "JWT expired at 12:00", true)]
+    [InlineData(500, "Authentication Failed", true)]
+    [InlineData(500, "internal error", false)]
+    [InlineData(429, null, false)]
+    public void IsAuthFailure_MatchesStatusOrKnownPhrases(int status, string? text, bool expected)
+        => Assert.Equal(expected, Mix2Api.Actors.Credentials.UpstreamAuthFailure.IsAuthFailure(status, text));
+}
