@@ -33,7 +33,7 @@ public sealed class ActorsHostingTests : IClassFixture<RedisServerFixture>
     {
         UpstreamAuthMode = "managed",
         KeyPrefix = _prefix,
-        Store = new StoreOptions { RedisUrl = _redis.ConnectionString, PingInterval = TimeSpan.FromMilliseconds(100) },
+        Store = new StoreOptions { RedisUrl = _redis.ConnectionString, PingInterval = TimeSpan.FromMilliseconds(100), CommandTimeout = TimeSpan.FromSeconds(2) },
         Sessions = new SessionOptions { KeyPrefix = $"{_prefix}:session" },
         Token = new TokenOptions { ApiBase = tokenBase, LeaseTtl = TimeSpan.FromMilliseconds(1500), LeaseHeartbeat = TimeSpan.FromMilliseconds(400) },
         Membership = new MembershipOptions { NodeId = nodeId, Channel = channel, HeartbeatInterval = TimeSpan.FromMilliseconds(200), Ttl = TimeSpan.FromSeconds(2) },

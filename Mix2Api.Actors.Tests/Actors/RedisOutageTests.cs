@@ -24,7 +24,7 @@ public sealed class RedisOutageTests : IClassFixture<RedisServerFixture>, IAsync
     public async Task InitializeAsync()
     {
         await _redis.StartAsync();
-        _connection = await RedisStores.ConnectAsync(_redis);
+        _connection = await RedisStores.ConnectAsync(_redis, commandTimeoutMs: 250);
         _region = new SessionRegion(RedisStores.Resilient(_connection, TimeProvider.System), _options, TimeProvider.System, new CapturingLoggerProvider().CreateFactory());
     }
 

@@ -10,8 +10,12 @@ public static class RedisStores
     public static RedisSettings Settings(RedisServerFixture redis, int commandTimeoutMs = 250, int pingMs = 100)
         => new(redis.ConnectionString, TimeSpan.FromMilliseconds(2000), TimeSpan.FromMilliseconds(commandTimeoutMs), TimeSpan.FromMilliseconds(pingMs));
 
-    /// <summary>A connected <see cref="RedisConnection"/> (waits, at most 10 s, for the first good ping).</summary>
-    public static async Task<RedisConnection> ConnectAsync(RedisServerFixture redis, ILoggerFactory? loggers = null, int commandTimeoutMs = 250)
+    /// <summary>
+    /// A connected <see cref="RedisConnection"/> (waits, at most 10 s, for the first good ping). Tests of session and
+    /// token semantics use a generous command timeout so a loaded machine cannot degrade the store under them;
+    /// the outage tests pass the production 250 ms.
+    /// </summary>
+    public static async Task<RedisConnection> ConnectAsync(RedisServerFixture redis, ILoggerFactory? loggers = null, int commandTimeoutMs = 2000)
     {
         var connection = new RedisConnection(Settings(redis, commandTimeoutMs), TimeProvider.System, (loggers ?? NullLoggerFactory.Instance).CreateLogger<RedisConnection>());
         connection.Start();
