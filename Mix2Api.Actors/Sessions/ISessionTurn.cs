@@ -13,6 +13,12 @@ public interface ISessionTurn : IAsyncDisposable
     /// <summary>True when the upstream has not seen the history, so it must travel in the query.</summary>
     bool CarryHistory { get; }
 
+    /// <summary>
+    /// How many leading request messages the upstream session has already seen (0 when
+    /// <see cref="CarryHistory"/>): when continuing a session, only the messages after these are new.
+    /// </summary>
+    int SeenMessageCount { get; }
+
     /// <summary>Fingerprint of the session key, for logs and metrics.</summary>
     string? KeyFingerprint { get; }
 

@@ -11,6 +11,7 @@ public sealed class NoSessionRegion : ISessionRegion
         public string? SessionId => null;
         public string? ExchangeId => null;
         public bool CarryHistory => true;
+        public int SeenMessageCount => 0;
         public string? KeyFingerprint => null;
         public void OnUpstreamIds(string? sessionId, string? exchangeId) { }
         public ValueTask CompleteAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;

@@ -1,0 +1,140 @@
+using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Mix2Api.Actors.Credentials;
+using Mix2Api.Actors.Hosting;
+using Mix2Api.Actors.Membership;
+using Mix2Api.Actors.Sessions;
+using Mix2Api.Actors.Singleton;
+using Mix2Api.Tests.Support;
+
+namespace Mix2Api.Tests.Actors;
+
+/// <summary>The DI entry point as the host uses it: generic hosts, real Redis, real token endpoint.</summary>
+public sealed class ActorsHostingTests : IClassFixture<RedisServerFixture>
+{
+    private readonly RedisServerFixture _redis;
+    private readonly string _prefix = $"t{Guid.NewGuid():N}";
+
+    public ActorsHostingTests(RedisServerFixture redis) => _redis = redis;
+
+    private static async Task<IHost> StartHostAsync(ActorsOptions options)
+    {
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddMix2ApiActors(options);
+        var host = builder.Build();
+        await host.StartAsync();
+        return host;
+    }
+
+    private ActorsOptions Clustered(string nodeId, string channel, string tokenBase) => new()
+    {
+        UpstreamAuthMode = "managed",
+        KeyPrefix = _prefix,
+        Store = new StoreOptions { RedisUrl = _redis.ConnectionString, PingInterval = TimeSpan.FromMilliseconds(100), CommandTimeout = TimeSpan.FromSeconds(2) },
+        Sessions = new SessionOptions { KeyPrefix = $"{_prefix}:session" },
+        Token = new TokenOptions { ApiBase = tokenBase, LeaseTtl = TimeSpan.FromMilliseconds(1500), LeaseHeartbeat = TimeSpan.FromMilliseconds(400) },
+        Membership = new MembershipOptions { NodeId = nodeId, Channel = channel, HeartbeatInterval = TimeSpan.FromMilliseconds(200), Ttl = TimeSpan.FromSeconds(2) },
+    };
+
+    [Fact]
+    public async Task The_embedded_default_serves_sessions_from_memory_with_a_static_credential()
+    {
+        using var host = await StartHostAsync(new ActorsOptions { UpstreamBearerToken = "static-token" });
+        var region = host.Services.GetRequiredService<ISessionRegion>();
+        await using (var turn = await region.BeginTurnAsync(Chat.Context(Chat.Conversation(1)), CancellationToken.None))
+        {
+            turn.OnUpstreamIds("s-1", null);
+            await turn.CompleteAsync(CancellationToken.None);
+        }
+        await using var next = await region.BeginTurnAsync(Chat.Context(Chat.Conversation(2)), CancellationToken.None);
+        var credentials = host.Services.GetRequiredService<ICredentialProvider>();
+        var status = await host.Services.GetRequiredService<ActorsStatus>().GetAsync(CancellationToken.None);
+
+        Assert.Equal("s-1", next.SessionId);
+        Assert.Equal("static", credentials.Mode);
+        Assert.Equal("static-token", (await credentials.GetAsync(null, CancellationToken.None)).BearerToken);
+        Assert.Equal(("memory", false), (status.Store.Mode, status.Store.Degraded));
+        Assert.Equal("stable", Assert.Single(status.Cluster.Members).Channel);
+        Assert.Null(status.TokenManager);
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task Stable_and_canary_nodes_join_one_cluster_share_one_login_and_hand_the_lease_over()
+    {
+        await using var endpoint = await TokenEndpoint.StartAsync();
+        using var stable = await StartHostAsync(Clustered("node-stable", "stable", endpoint.BaseUrl));
+        using var canary = await StartHostAsync(Clustered("node-canary", "canary", endpoint.BaseUrl));
+        var stableStatus = stable.Services.GetRequiredService<ActorsStatus>();
+
+        await Eventually.TrueAsync(async () =>
+        {
+            var s = await stableStatus.GetAsync(CancellationToken.None);
+            return s.Cluster.Members.Count == 2 && s.Cluster.TokenLeaseHolder is not null;
+        }, TimeSpan.FromSeconds(10), "both members and a lease holder never showed up");
+        await endpoint.LoginArrived(1);
+        var fromStable = await stable.Services.GetRequiredService<ICredentialProvider>().GetAsync(null, CancellationToken.None);
+        var fromCanary = await canary.Services.GetRequiredService<ICredentialProvider>().GetAsync(null, CancellationToken.None);
+        var status = await stableStatus.GetAsync(CancellationToken.None);
+
+        Assert.Equal(fromStable, fromCanary);
+        Assert.Equal(1, endpoint.Logins);
+        Assert.Equal(["canary", "stable"], status.Cluster.Members.Select(m => m.Channel).Order());
+        var holder = status.Cluster.TokenLeaseHolder!;
+        var (holderHost, otherHost) = holder == "node-stable" ? (stable, canary) : (canary, stable);
+
+        await holderHost.StopAsync();
+        var other = otherHost.Services.GetRequiredService<TokenManagerSingleton>();
+        await Eventually.TrueAsync(() => other.State == TokenManagerState.Active, TimeSpan.FromSeconds(5), "the other node did not take the lease over");
+        await otherHost.StopAsync();
+    }
+
+    [Fact]
+    public async Task Redis_unreachable_at_start_up_neither_blocks_start_nor_requests()
+    {
+        var watch = Stopwatch.StartNew();
+        using var host = await StartHostAsync(new ActorsOptions
+        {
+            Store = new StoreOptions { RedisUrl = "redis://127.0.0.1:1" },
+            Sessions = new SessionOptions { KeyPrefix = $"{_prefix}:session" },
+        });
+        var region = host.Services.GetRequiredService<ISessionRegion>();
+        await using (var turn = await region.BeginTurnAsync(Chat.Context(Chat.Conversation(1)), CancellationToken.None))
+        {
+            turn.OnUpstreamIds("s-1", null);
+            await turn.CompleteAsync(CancellationToken.None);
+        }
+        await using var next = await region.BeginTurnAsync(Chat.Context(Chat.Conversation(2)), CancellationToken.None);
+        var elapsed = watch.Elapsed;
+        var health = host.Services.GetRequiredService<ActorsStatus>().StoreHealth;
+
+        Assert.Equal("s-1", next.SessionId);
+        Assert.True(elapsed < TimeSpan.FromSeconds(2), $"start-up plus two turns took {elapsed.TotalMilliseconds} ms");
+        Assert.Equal(("redis", true, false), (health.Mode, health.Degraded, health.Connected));
+        await host.StopAsync();
+    }
+
+    [Theory]
+    [InlineData("SESSION_KEY_MODE")]
+    [InlineData("SESSION_STORE_MODE=redis requires REDIS_URL")]
+    [InlineData("UPSTREAM_TOKEN_URL")]
+    [InlineData("NODE_CHANNEL")]
+    [InlineData("TOKEN_LEASE_HEARTBEAT_MS")]
+    public void A_configuration_that_cannot_work_is_rejected_naming_the_variable(string variable)
+    {
+        var options = variable switch
+        {
+            "SESSION_KEY_MODE" => new ActorsOptions { Sessions = new SessionOptions { KeyMode = "per_user" } },
+            "UPSTREAM_TOKEN_URL" => new ActorsOptions { UpstreamAuthMode = "managed" },
+            "NODE_CHANNEL" => new ActorsOptions { Membership = new MembershipOptions { Channel = "beta" } },
+            "TOKEN_LEASE_HEARTBEAT_MS" => new ActorsOptions { UpstreamAuthMode = "managed", Token = new TokenOptions { TokenUrl = "http://127.0.0.1/t", LeaseHeartbeat = TimeSpan.FromSeconds(10) } },
+            _ => new ActorsOptions { Store = new StoreOptions { Mode = "redis" } },
+        };
+
+        var error = Assert.Throws<ArgumentException>(() => new ServiceCollection().AddMix2ApiActors(options));
+        Assert.Contains(variable, error.Message, StringComparison.Ordinal);
+    }
+}

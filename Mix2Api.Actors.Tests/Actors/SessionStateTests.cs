@@ -1,0 +1,96 @@
+using Mix2Api.Actors.Sessions;
+
+namespace Mix2Api.Tests.Actors;
+
+/// <summary>The pure session logic, without store or clock.</summary>
+public sealed class SessionStateTests
+{
+    private const long Ttl = 1_800_000;
+    private static readonly SessionRecord Stored = new(1, "s-1", "e-1", 3, "hash-4", 4, 1_000, 10_000, 7);
+
+    private static SessionState.BeginInput Input(SessionRecord? record = null, string? sessionId = null, string? exchangeId = null,
+        int count = 6, string? prefix = "hash-4", long now = 20_000)
+        => new(record, sessionId, exchangeId, count, prefix, count - 1, now, Ttl);
+
+    [Fact]
+    public void Decide_WithMatchingHistory_ContinuesTheStoredSession()
+        => Assert.Equal(new TurnPlan(TurnKind.Continued, "s-1", "e-1", false, 4, false), SessionState.Decide(Input(Stored)));
+
+    [Fact]
+    public void Decide_WithChangedHistory_Forks()
+        => Assert.Equal(TurnKind.Forked, SessionState.Decide(Input(Stored, prefix: "other")).Kind);
+
+    [Fact]
+    public void Decide_WithTheSameHistoryLength_ForksBecauseItIsARegenerate()
+        => Assert.Equal(TurnKind.Forked, SessionState.Decide(Input(Stored, count: 4)).Kind);
+
+    [Fact]
+    public void Decide_AfterAnAbandonedTurn_Forks()
+        => Assert.Equal(TurnKind.Forked, SessionState.Decide(Input(Stored with { HistoryHash = null })).Kind);
+
+    [Fact]
+    public void Decide_AfterTheTtl_IsExpired()
+    {
+        var plan = SessionState.Decide(Input(Stored, now: 10_000 + Ttl + 1));
+        Assert.Equal(new TurnPlan(TurnKind.Expired, null, null, true, 0, false), plan);
+    }
+
+    [Fact]
+    public void Decide_WithNewSessionId_DropsTheRecord()
+        => Assert.Equal(new TurnPlan(TurnKind.ForcedNew, null, null, true, 0, true), SessionState.Decide(Input(Stored, sessionId: "New")));
+
+    [Fact]
+    public void Decide_WithAnUnknownExplicitId_ReattachesWithoutCarryingHistory()
+        => Assert.Equal(new TurnPlan(TurnKind.Reattached, "s-9", "e-9", false, 5, false), SessionState.Decide(Input(null, "s-9", "e-9")));
+
+    [Fact]
+    public void Decide_WithADifferentExplicitId_LetsTheClientWin()
+        => Assert.Equal(new TurnPlan(TurnKind.Explicit, "s-9", null, false, 5, false), SessionState.Decide(Input(Stored, "s-9")));
+
+    [Fact]
+    public void Decide_WithTheStoredExplicitId_FillsTheExchangeFromTheStore()
+        => Assert.Equal(new TurnPlan(TurnKind.Explicit, "s-1", "e-1", false, 4, false), SessionState.Decide(Input(Stored, "s-1")));
+
+    [Fact]
+    public void Apply_SameSession_CountsTheTurnAndBumpsTheVersion()
+    {
+        var next = SessionState.Apply(Stored, new TurnCompleted("s-1", null, "hash-6", 6, 30_000))!;
+        Assert.Equal(Stored with { TurnCount = 4, HistoryHash = "hash-6", HistoryCount = 6, UpdatedAt = 30_000, Version = 8 }, next);
+    }
+
+    [Fact]
+    public void Apply_OtherSession_StartsCountingAgain()
+    {
+        var next = SessionState.Apply(Stored, new TurnCompleted("s-2", "e-2", "hash-2", 2, 30_000))!;
+        Assert.Equal(new SessionRecord(1, "s-2", "e-2", 1, "hash-2", 2, 30_000, 30_000, 8), next);
+    }
+
+    [Fact]
+    public void Apply_WithoutSessionId_WritesNothing()
+        => Assert.Same(Stored, SessionState.Apply(Stored, new TurnCompleted(null, "e", "h", 1, 1)));
+
+    [Fact]
+    public void Apply_AbandonedTurn_ForgetsWhatTheUpstreamHasSeen()
+    {
+        var next = SessionState.Apply(Stored, new TurnAbandoned("s-1", 40_000))!;
+        Assert.Null(next.HistoryHash);
+        Assert.Equal(8, next.Version);
+        Assert.Same(Stored, SessionState.Apply(Stored, new TurnAbandoned("s-other", 40_000)));
+    }
+
+    [Theory]
+    [InlineData("""{"schemaVersion":1,"sessionId":"s","turnCount":1,"historyCount":0,"createdAt":0,"updatedAt":5,"version":1}""", "invalid_timestamp")]
+    [InlineData("""{"schemaVersion":1,"sessionId":"s","turnCount":1,"historyCount":0,"createdAt":5,"updatedAt":5,"version":0}""", "invalid_version")]
+    [InlineData("""{"schemaVersion":"1"}""", "unsupported_schema_version:\"1\"")]
+    [InlineData("""{"sessionId":"s"}""", "unsupported_schema_version:none")]
+    [InlineData("null", "invalid_type")]
+    public void Parse_RejectsRecordsItCannotTrust(string raw, string reason)
+    {
+        Assert.Null(SessionRecord.Parse(raw, out var missReason));
+        Assert.Equal(reason, missReason);
+    }
+
+    [Fact]
+    public void Parse_RoundTripsAWrittenRecord()
+        => Assert.Equal(Stored, SessionRecord.Parse(Stored.ToJson(), out _));
+}

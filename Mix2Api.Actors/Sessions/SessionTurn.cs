@@ -1,0 +1,89 @@
+using Microsoft.Extensions.Logging;
+using Mix2Api.Actors.Diagnostics;
+using Mix2Api.Actors.Runtime;
+
+namespace Mix2Api.Actors.Sessions;
+
+/// <summary>
+/// One request's use of a session entity. Ids reported by the upstream are captured once; completing journals
+/// the turn through the entity; disposing without completing tells the entity the turn was abandoned (and, if
+/// the upstream already saw it, that the upstream's memory no longer matches the client's history).
+/// </summary>
+internal sealed class SessionTurn(
+    SessionEntity entity,
+    TurnPlan plan,
+    SessionContext context,
+    SessionOptions options,
+    TimeProvider time,
+    ILogger log) : ISessionTurn
+{
+    private readonly Lock _gate = new();
+    private string? _upstreamSessionId;
+    private string? _upstreamExchangeId;
+    private bool _idsSeen;
+    private int _ended;
+
+    public string? SessionId => plan.SessionId;
+    public string? ExchangeId => plan.ExchangeId;
+    public bool CarryHistory => plan.CarryHistory;
+    public int SeenMessageCount => plan.SeenMessageCount;
+    public string? KeyFingerprint => entity.Key.Fingerprint;
+    public TurnKind Kind => plan.Kind;
+
+    public void OnUpstreamIds(string? sessionId, string? exchangeId)
+    {
+        if (string.IsNullOrWhiteSpace(sessionId) && string.IsNullOrWhiteSpace(exchangeId)) return;
+        lock (_gate)
+        {
+            if (_idsSeen) return;
+            _idsSeen = true;
+            _upstreamSessionId = string.IsNullOrWhiteSpace(sessionId) ? null : sessionId;
+            _upstreamExchangeId = string.IsNullOrWhiteSpace(exchangeId) ? null : exchangeId;
+        }
+    }
+
+    public async ValueTask CompleteAsync(CancellationToken cancellationToken)
+    {
+        if (Interlocked.Exchange(ref _ended, 1) == 1) return;
+        var (sessionId, exchangeId) = FinalIds();
+        var messages = context.Messages;
+        var evt = new TurnCompleted(sessionId, exchangeId, HistoryHash.Of(messages, messages.Count), messages.Count, time.GetUtcNow().ToUnixTimeMilliseconds());
+        await EndAsync(evt).ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _ended, 1) == 1) return;
+        bool seen;
+        lock (_gate) seen = _idsSeen;
+        var (sessionId, _) = FinalIds();
+        // Only a turn the upstream actually saw changes its memory; a failure before that changes nothing.
+        SessionEvent? evt = seen && sessionId is not null ? new TurnAbandoned(sessionId, time.GetUtcNow().ToUnixTimeMilliseconds()) : null;
+        await EndAsync(evt).ConfigureAwait(false);
+    }
+
+    private (string? SessionId, string? ExchangeId) FinalIds()
+    {
+        lock (_gate)
+        {
+            var sessionId = _upstreamSessionId;
+            if (sessionId is null && options.IdFallbackToExchange) sessionId = _upstreamExchangeId;
+            return (sessionId ?? plan.SessionId, _upstreamExchangeId ?? plan.ExchangeId);
+        }
+    }
+
+    private async ValueTask EndAsync(SessionEvent? evt)
+    {
+        // Never throws: a store problem must not fail a request that already succeeded upstream.
+        try
+        {
+            var reply = new Reply<bool>();
+            await entity.TellAsync(new EndTurn(evt, reply), CancellationToken.None).ConfigureAwait(false);
+            await reply.Task.ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            log.SessionStoreFailed(ex, entity.Key.Fingerprint);
+        }
+    }
+}
