@@ -116,7 +116,7 @@ public sealed class ChatCompletionsEndpoint(
             request.Model,
             report.Client,
             SessionIdHeaders.First(context.Request, "x-session-affinity"),
-            null,
+            SessionIdHeaders.First(context.Request, settings.Actors.Sessions.KeyHeader),
             SessionIdHeaders.SessionId(context.Request, request),
             SessionIdHeaders.ExchangeId(context.Request, request),
             request.Messages), context.RequestAborted);
@@ -170,11 +170,12 @@ public sealed class ChatCompletionsEndpoint(
         var url = target.ChatUrl;
         var credential = await credentials.GetAsync(inboundBearer, deadlines.Token);
         var call = await upstream.SendAsync(url, body, report.RequestId, credential.BearerToken, deadlines);
-        if (call.Failure == StreamExit.UpstreamAuthRejected
-            && await credentials.RecoverAsync(credential, deadlines.Token) is { } fresh)
+        for (var recovery = 0; call.Failure == StreamExit.UpstreamAuthRejected && recovery < settings.Actors.Token.RecoveryRetry; recovery++)
         {
-            log.LogInformation("upstream rejected credential {Credential}; retrying once with {Fresh}", credential.Fingerprint, fresh.Fingerprint);
-            call = await upstream.SendAsync(url, body, report.RequestId, fresh.BearerToken, deadlines);
+            if (await credentials.RecoverAsync(credential, deadlines.Token) is not { } fresh) break;
+            log.LogInformation("upstream rejected credential {Credential}; retrying with {Fresh}", credential.Fingerprint, fresh.Fingerprint);
+            credential = fresh;
+            call = await upstream.SendAsync(url, body, report.RequestId, credential.BearerToken, deadlines);
         }
         report.UpstreamStatus = call.Status;
         return call;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Mix2Api.Actors.Hosting;
 using Mix2Api.Host.Diagnostics;
 using Mix2Api.Host.Hosting;
 using Mix2Api.Host.Upstream;
@@ -6,29 +7,30 @@ using Mix2Api.Host.Upstream;
 namespace Mix2Api.Host.Endpoints;
 
 /// <summary>
-/// <c>/health</c> (the Node adapter's shape, extended), <c>/health/live</c> and <c>/health/ready</c>.
-/// A degraded store still serves (from memory), so it is reported, not turned into a 503.
+/// <c>/health</c> (the Node adapter's shape, extended with node, channel, members and token),
+/// <c>/health/live</c> and <c>/health/ready</c>. A degraded store still serves (from memory), so it is
+/// reported as <c>degraded</c> with 200, never turned into a 503 that would take the node out.
 /// </summary>
 public sealed class HealthEndpoints(Mix2ApiSettings settings, UpstreamTarget target, ShutdownCoordinator shutdown,
-    RequestMetrics metrics, IEnumerable<IHealthContributor> contributors)
+    RequestMetrics metrics, ActorsStatus actors)
 {
     public static readonly string Version = typeof(HealthEndpoints).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
 
     public Task LiveAsync(HttpContext context) => WriteStatus(context, 200, "ok");
 
     public Task ReadyAsync(HttpContext context)
-    {
-        var ready = !shutdown.Stopping && contributors.All(c => c.Ready);
-        return WriteStatus(context, ready ? 200 : 503, ready ? "ready" : "not_ready");
-    }
+        => shutdown.Stopping ? WriteStatus(context, 503, "stopping") : WriteStatus(context, 200, actors.StoreHealth.Degraded ? "degraded" : "ready");
 
     public async Task HealthAsync(HttpContext context)
     {
-        var degraded = contributors.Any(c => c.Degraded);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        timeout.CancelAfter(TimeSpan.FromSeconds(1));
+        var status = await actors.GetAsync(timeout.Token);
+        var store = status.Store;
         context.Response.ContentType = "application/json; charset=utf-8";
         using var w = new Utf8JsonWriter(context.Response.BodyWriter);
         w.WriteStartObject();
-        w.WriteString("status", shutdown.Stopping ? "stopping" : degraded ? "degraded" : "ok");
+        w.WriteString("status", shutdown.Stopping ? "stopping" : store.Degraded ? "degraded" : "ok");
         w.WriteString("service", "mix2api");
         w.WriteString("version", Version);
         w.WriteString("node", settings.NodeId);
@@ -36,10 +38,39 @@ public sealed class HealthEndpoints(Mix2ApiSettings settings, UpstreamTarget tar
         w.WriteStartObject("upstream");
         w.WriteString("mode", target.IsSimulator ? "simulator" : "configured");
         w.WriteString("host", target.Base.Host);
+        w.WriteString("auth_mode", settings.UpstreamAuthMode);
         if (target.IsSimulator) w.WriteString("notice", "built-in upstream simulator (embedded default): not a real model");
         w.WriteEndObject();
         w.WriteNumber("active_streams", metrics.ActiveStreams);
-        foreach (var contributor in contributors) contributor.Write(w);
+        w.WriteNumber("active_sessions", status.ActiveSessionEntities);
+        w.WriteStartObject("session_store");
+        w.WriteString("mode", store.Mode);
+        w.WriteBoolean("degraded", store.Degraded);
+        w.WriteBoolean("connected", store.Connected);
+        if (store.Reason is null) w.WriteNull("reason"); else w.WriteString("reason", store.Reason);
+        w.WriteEndObject();
+        w.WriteStartArray("members");
+        foreach (var m in status.Cluster.Members)
+        {
+            w.WriteStartObject();
+            w.WriteString("node", m.NodeId);
+            w.WriteString("channel", m.Channel);
+            w.WriteString("version", m.Version);
+            w.WriteString("started_at", DateTimeOffset.FromUnixTimeMilliseconds(m.StartedAt));
+            w.WriteString("heartbeat", DateTimeOffset.FromUnixTimeMilliseconds(m.Heartbeat));
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        if (settings.UpstreamAuthMode != "managed") w.WriteNull("token");
+        else
+        {
+            w.WriteStartObject("token");
+            w.WriteString("mode", "managed");
+            if (status.Cluster.TokenLeaseHolder is null) w.WriteNull("lease_holder"); else w.WriteString("lease_holder", status.Cluster.TokenLeaseHolder);
+            w.WriteNumber("fencing", status.Cluster.TokenLeaseFencing);
+            w.WriteString("local_state", status.TokenManager?.ToString() ?? "none");
+            w.WriteEndObject();
+        }
         w.WriteEndObject();
         await w.FlushAsync();
     }

@@ -1,5 +1,4 @@
-using Mix2Api.Actors.Credentials;
-using Mix2Api.Actors.Sessions;
+using Mix2Api.Actors.Hosting;
 using Mix2Api.Host.Diagnostics;
 using Mix2Api.Host.Endpoints;
 using Mix2Api.Host.Simulator;
@@ -88,9 +87,9 @@ public static class Mix2ApiHost
         services.AddSingleton<RequestMetrics>();
         services.AddSingleton<RequestReporter>();
         services.AddSingleton<UpstreamClient>();
-        services.AddSingleton<ISessionRegion, NoSessionRegion>();
-        services.AddSingleton<IHealthContributor, MemorySessionHealth>();
-        services.AddSingleton<ICredentialProvider>(new StaticCredentialProvider(settings.UpstreamAuthMode, settings.UpstreamBearerToken));
+        var actors = simulator is null ? settings.Actors
+            : settings.Actors with { Token = settings.Actors.Token with { ApiBase = simulator.BaseUrl.ToString() } };
+        services.AddMix2ApiActors(actors);
         services.AddSingleton<ChatCompletionsEndpoint>();
         services.AddSingleton<ModelsEndpoint>();
         services.AddSingleton<HealthEndpoints>();

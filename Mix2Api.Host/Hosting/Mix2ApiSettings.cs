@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Mix2Api.Actors.Hosting;
 using Mix2Api.Streams.Graph;
 using Mix2Api.Streams.Tools;
 
@@ -46,6 +47,7 @@ public sealed record Mix2ApiSettings
     public required string NodeChannel { get; init; }
     public required GraphSettings Graph { get; init; }
     public required ToolOptions Tools { get; init; }
+    public required ActorsOptions Actors { get; init; }
     /// <summary>Warnings to log at start-up (embedded defaults in use, ...).</summary>
     public required IReadOnlyList<string> Notices { get; init; }
 
@@ -91,6 +93,11 @@ public sealed record Mix2ApiSettings
             r.Error(SettingKeys.UpstreamAuthMode, "UPSTREAM_AUTH_MODE=pass_through requires inbound Bearer auth");
 
         var heartbeat = r.Millis(SettingKeys.Heartbeat);
+        var nodeId = r.Raw(SettingKeys.NodeId) ?? $"{Environment.MachineName.ToLowerInvariant()}-{Environment.ProcessId}";
+        var channel = r.Choice(SettingKeys.NodeChannel, "stable", "canary");
+        // With the embedded simulator the token endpoint's base is only known once it listens; the host fills it in.
+        var actors = ActorsOptionsMapper.Map(r, authMode, bearer,
+            upstreamBase?.ToString() ?? (useSimulator ? "http://127.0.0.1/" : null), nodeId, channel);
         if (!ToolOptions.TryParseInstructionMode(r.Raw(SettingKeys.ToolInstructionMode), out var instructionMode))
             r.Error(SettingKeys.ToolInstructionMode, $"'{r.Raw(SettingKeys.ToolInstructionMode)}' is not one of query, system, messages, both, none");
         var settings = new Mix2ApiSettings
@@ -130,13 +137,14 @@ public sealed record Mix2ApiSettings
             UpstreamMessageMaxChars = r.Int(SettingKeys.UpstreamMessageMaxChars, 100),
             ExposeStack = r.Bool(SettingKeys.ExposeStack),
             LogLevel = r.Choice(SettingKeys.LogLevel, "debug", "information", "warning", "error", "verbose", "fatal"),
-            NodeId = r.Raw(SettingKeys.NodeId) ?? $"{Environment.MachineName.ToLowerInvariant()}-{Environment.ProcessId}",
-            NodeChannel = r.Choice(SettingKeys.NodeChannel, "stable", "canary"),
+            NodeId = nodeId,
+            NodeChannel = channel,
             Graph = new GraphSettings
             {
                 HeartbeatInterval = heartbeat,
                 MaxBadFrames = r.Int(SettingKeys.UpstreamMaxBadFrames),
                 MaxFrameBytes = r.Int(SettingKeys.UpstreamMaxFrameBytes, 1024),
+                SessionFromExchangeId = actors.Sessions.IdFallbackToExchange,
             },
             Tools = new ToolOptions
             {
@@ -146,6 +154,7 @@ public sealed record Mix2ApiSettings
                 ForceToolCall = ToolOptions.ParseForceToolCall(r.Raw(SettingKeys.ForceToolCall)),
                 ToolResultMaxChars = r.Int(SettingKeys.ToolResultMaxChars, 100),
             },
+            Actors = actors,
             Notices = notices,
         };
         return (settings, r.Errors);

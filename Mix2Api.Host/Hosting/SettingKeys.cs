@@ -51,7 +51,10 @@ public static class SettingKeys
     public static readonly SettingKey NodeId = new("NODE_ID", "Mix2Api:Node:Id", "<hostname>-<pid>", "This node's id in logs, health and membership.");
     public static readonly SettingKey NodeChannel = new("NODE_CHANNEL", "Mix2Api:Node:Channel", "stable", "stable | canary: the rollout channel this node serves.");
 
-    public static readonly IReadOnlyList<SettingKey> All =
+    /// <summary>Every key: the host's and the actor layer's (<see cref="ActorsSettingKeys"/>).</summary>
+    public static IReadOnlyList<SettingKey> All => [.. Host, .. ActorsSettingKeys.All];
+
+    public static readonly IReadOnlyList<SettingKey> Host =
     [
         Port, Simulator, UpstreamBase, UpstreamChatPath, UpstreamReferer, UpstreamAcceptLanguage, UpstreamTimeout,
         UpstreamConnectTimeout, UpstreamFirstByteTimeout, UpstreamIdleTimeout, UpstreamTotalTimeout, UpstreamRetryCount,

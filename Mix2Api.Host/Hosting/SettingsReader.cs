@@ -41,6 +41,9 @@ public sealed class SettingsReader(IConfiguration configuration)
 
     public void Error(SettingKey key, string problem) => _errors.Add($"{key.Env} ({key.Path}): {problem}");
 
+    /// <summary>A problem whose message already names the setting (e.g. from a component's own validation).</summary>
+    public void Error(string line) => _errors.Add(line);
+
     public int Int(SettingKey key, int min = 0, int max = int.MaxValue, int? fallback = null)
     {
         var raw = Raw(key);
