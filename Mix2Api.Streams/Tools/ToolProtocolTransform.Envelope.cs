@@ -29,7 +29,8 @@ public sealed partial class ToolProtocolTransform
     private readonly StringBuilder _keyText = new();
     private bool _envelopeProduced; // the envelope emitted content or tried a call
 
-    private bool Commit(Key rootKey)
+    /// <summary>The held candidate text is an envelope after all: switch to envelope parsing from a clean state.</summary>
+    private void EnterEnvelope()
     {
         _envelopeProduced = false;
         _held.Clear();
@@ -37,18 +38,18 @@ public sealed partial class ToolProtocolTransform
         _mode = Mode.Envelope;
         _depth = 0;
         _leaf = Leaf.None;
+    }
+
+    private bool Commit(Key rootKey)
+    {
+        EnterEnvelope();
         Push(new Frame { Kind = FrameKind.Envelope, Phase = Phase.Value, Key = rootKey });
         return false; // the value's first char is read by the envelope
     }
 
     private bool CommitBareCall(string name)
     {
-        _envelopeProduced = false;
-        _held.Clear();
-        _envInFence = _candInFence;
-        _mode = Mode.Envelope;
-        _depth = 0;
-        _leaf = Leaf.None;
+        EnterEnvelope();
         OpenCall();
         Push(new Frame { Kind = FrameKind.Call, Phase = Phase.Value, Key = Key.Arguments });
         _callName.Append(name);
