@@ -72,6 +72,35 @@ public sealed class RedisOutageThroughBrokerTests(ITestOutputHelper output) : IA
         Assert.Contains(records, r => r.Record.GetProperty("sessionId").GetString() == fresh.HeaderSessionId);
     }
 
+    [Fact]
+    public async Task A_Redis_that_stops_answering_costs_a_turn_at_most_one_command_timeout()
+    {
+        await using var broker = await RedisBrokers.StartAsync(RedisBrokers.Settings(_redis, _prefix,
+            ("REDIS_COMMAND_TIMEOUT_MS", "250"), ("REDIS_PING_INTERVAL_MS", "1000")));
+        var sim = broker.Simulator.Simulator;
+        var conversation = new Conversation("talking while Redis hangs");
+        var first = await ClusterChat.SendAsync(broker.Client, sim, conversation);
+
+        // CLIENT PAUSE keeps the connection open but answers nothing: the case a missing timeout would turn into a hang.
+        await _redis.CommandAsync("CLIENT", "PAUSE", "4000", "ALL");
+        var slowest = TimeSpan.Zero;
+        for (var i = 0; i < 8; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            var reply = await ClusterChat.SendAsync(broker.Client, sim, conversation.Next("ok", $"paused {i}"));
+            slowest = clock.Elapsed > slowest ? clock.Elapsed : slowest;
+            Assert.Equal(HttpStatusCode.OK, reply.Status);
+            Assert.Equal(first.HeaderSessionId, reply.SentSessionId);
+        }
+        var (status, health) = await ClusterChat.HealthAsync(broker.Client);
+        output.WriteLine($"redis-server paused (CLIENT PAUSE 4000 ALL): slowest of 8 turns {slowest.TotalMilliseconds:F0} ms (command timeout 250 ms)");
+
+        Assert.True(slowest < MaxTurn, $"a turn waited {slowest.TotalMilliseconds:F0} ms for a paused Redis");
+        Assert.Equal((HttpStatusCode.OK, "degraded"), (status, health.GetProperty("status").GetString()));
+        await Eventually.TrueAsync(async () => (await ClusterChat.HealthAsync(broker.Client)).Body.GetProperty("status").GetString() == "ok",
+            TimeSpan.FromSeconds(30), "the store was still degraded 30 s after the pause began");
+    }
+
     private sealed record Turn(ChatReply Reply, TimeSpan Duration, double ServerMs, bool DuringKill, bool AfterKill);
 
     /// <summary>
