@@ -88,4 +88,56 @@ public sealed class TwoNodeClusterTests(RedisServerFixture redis, ITestOutputHel
         }
         Assert.DoesNotContain(BrokerHost.InboundToken, stable.Output + canary.Output);
     }
+
+    [Fact]
+    public async Task When_the_token_lease_holder_process_is_killed_the_other_node_takes_the_lease_after_the_TTL()
+    {
+        const int leaseTtlMs = 1500;
+        await using var simulator = await SimulatorServer.StartAsync();
+        var sim = simulator.Simulator;
+        sim.RequireToken = true;
+        Dictionary<string, string> Managed(string id, string channel)
+        {
+            var env = Node(simulator, id, channel);
+            env["UPSTREAM_AUTH_MODE"] = "managed";
+            env["TOKEN_LEASE_TTL_MS"] = leaseTtlMs.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            env["TOKEN_LEASE_HEARTBEAT_MS"] = "400";
+            return env;
+        }
+        await using var stable = await NodeProcess.StartAsync(Managed("lease-stable", "stable"));
+        await using var canary = await NodeProcess.StartAsync(Managed("lease-canary", "canary"));
+        async Task<string?> HolderAsync(NodeProcess node)
+        {
+            var holder = (await ClusterChat.HealthAsync(node.Client)).Body.GetProperty("token").GetProperty("lease_holder");
+            return holder.ValueKind == JsonValueKind.String ? holder.GetString() : null;
+        }
+        try
+        {
+            string? holderId = null;
+            await Eventually.TrueAsync(async () => (holderId = await HolderAsync(stable)) is "lease-stable" or "lease-canary",
+                TimeSpan.FromSeconds(20), "no node took the token lease within 20 s");
+            var (holder, survivor, survivorId) = holderId == "lease-stable" ? (stable, canary, "lease-canary") : (canary, stable, "lease-stable");
+
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            await holder.KillAsync();
+            await Eventually.TrueAsync(async () => await HolderAsync(survivor) == survivorId,
+                TimeSpan.FromMilliseconds(leaseTtlMs + 10_000), $"{survivorId} did not take the lease");
+            var failover = clock.Elapsed;
+            output.WriteLine($"lease failover after SIGKILL of {holderId}: {survivorId} held the lease after {failover.TotalMilliseconds:F0} ms " +
+                $"(TTL {leaseTtlMs} ms, heartbeat 400 ms)");
+
+            // The dead holder cannot release: the takeover waits for the TTL, plus at most a heartbeat, plus load.
+            Assert.True(failover < TimeSpan.FromMilliseconds(leaseTtlMs + 3000), $"takeover took {failover.TotalMilliseconds:F0} ms");
+            sim.RevokeAllTokens();
+            var reply = await ClusterChat.SendAsync(survivor.Client, sim, new Conversation("after the holder died"));
+            Assert.Equal(HttpStatusCode.OK, reply.Status);
+            Assert.DoesNotContain("sim-token-", stable.Output + canary.Output);
+        }
+        catch
+        {
+            output.WriteLine("stable output:\n" + stable.Output);
+            output.WriteLine("canary output:\n" + canary.Output);
+            throw;
+        }
+    }
 }
