@@ -21,10 +21,13 @@ public sealed class BrokerHost : IAsyncDisposable
 
     private readonly WebApplication _app;
     private readonly ConcurrentDictionary<string, TaskCompletionSource<RequestCompleted>> _completed = new();
+    private readonly bool _ownsSimulator;
+    private int _disposed;
 
-    private BrokerHost(WebApplication app, SimulatorServer simulator, Uri baseUrl)
+    private BrokerHost(WebApplication app, SimulatorServer simulator, bool ownsSimulator, Uri baseUrl)
     {
         _app = app;
+        _ownsSimulator = ownsSimulator;
         Simulator = simulator;
         BaseUrl = baseUrl;
         Client = new HttpClient { BaseAddress = baseUrl, Timeout = TimeSpan.FromSeconds(30) };
@@ -38,8 +41,15 @@ public sealed class BrokerHost : IAsyncDisposable
     public HttpClient Client { get; }
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<BrokerHost> StartAsync(IDictionary<string, string?>? overrides = null, SimulatorServer? simulator = null)
+    /// <summary>
+    /// Starts a broker. A <paramref name="simulator"/> passed in is shared (several brokers, one upstream) and stays
+    /// running when this broker is disposed; otherwise the broker starts and owns its own. <paramref name="logs"/>
+    /// receives every log event the broker writes (the host replaces the builder's providers, so it is added after build).
+    /// </summary>
+    public static async Task<BrokerHost> StartAsync(IDictionary<string, string?>? overrides = null, SimulatorServer? simulator = null,
+        Microsoft.Extensions.Logging.ILoggerProvider? logs = null)
     {
+        var owns = simulator is null;
         simulator ??= await SimulatorServer.StartAsync();
         var config = new Dictionary<string, string?>
         {
@@ -56,9 +66,10 @@ public sealed class BrokerHost : IAsyncDisposable
         var errors = new StringWriter();
         var app = await Mix2ApiHost.BuildAsync([], b => b.Configuration.AddInMemoryCollection(config), errors)
             ?? throw new InvalidOperationException("broker did not build: " + errors);
+        if (logs is not null) app.Services.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>().AddProvider(logs);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new BrokerHost(app, simulator, new Uri(address.Replace("[::]", "127.0.0.1").TrimEnd('/') + "/"));
+        return new BrokerHost(app, simulator, owns, new Uri(address.Replace("[::]", "127.0.0.1").TrimEnd('/') + "/"));
     }
 
     /// <summary>The request.completed event of a request, awaited (never polled).</summary>
@@ -70,10 +81,11 @@ public sealed class BrokerHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         Client.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
-        await Simulator.DisposeAsync();
+        if (_ownsSimulator) await Simulator.DisposeAsync();
     }
 }
 

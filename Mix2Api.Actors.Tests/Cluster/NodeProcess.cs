@@ -1,0 +1,130 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Text;
+using Mix2Api.Tests.Support;
+
+namespace Mix2Api.Tests.Cluster;
+
+/// <summary>
+/// A broker as its own OS process: <c>dotnet Mix2Api.Host.dll</c> from the test output folder (the test project
+/// references the host), configured only by environment variables, as a deployment runs it. Dispose kills it.
+/// </summary>
+public sealed class NodeProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+
+    private NodeProcess(Process process, Uri baseUrl)
+    {
+        _process = process;
+        BaseUrl = baseUrl;
+        Client = new HttpClient { BaseAddress = baseUrl, Timeout = TimeSpan.FromSeconds(30) };
+        Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", BrokerHost.InboundToken);
+    }
+
+    public Uri BaseUrl { get; }
+    public HttpClient Client { get; }
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>Everything the node wrote to stdout and stderr so far.</summary>
+    public string Output
+    {
+        get { lock (_output) return _output.ToString(); }
+    }
+
+    /// <summary>Starts the node and waits (at most 60 s) until <c>/health/ready</c> answers 200.</summary>
+    public static async Task<NodeProcess> StartAsync(IDictionary<string, string> environment)
+    {
+        var dll = Path.Combine(AppContext.BaseDirectory, "Mix2Api.Host.dll");
+        if (!File.Exists(dll)) throw new FileNotFoundException("the host is not built next to the tests", dll);
+        var port = FreePort();
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            WorkingDirectory = AppContext.BaseDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(dll);
+        start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["INBOUND_BEARER_TOKEN"] = BrokerHost.InboundToken;
+        start.Environment["LOG_LEVEL"] = "warning";
+        foreach (var (key, value) in environment) start.Environment[key] = value;
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
+        var node = new NodeProcess(process, new Uri($"http://127.0.0.1:{port}/"));
+        process.OutputDataReceived += (_, e) => node.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => node.Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            await node.WaitReadyAsync(TimeSpan.FromSeconds(60));
+            return node;
+        }
+        catch
+        {
+            await node.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>An abrupt end (SIGKILL): no graceful stop, no lease release, no membership goodbye.</summary>
+    public async Task KillAsync()
+    {
+        if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+    }
+
+    private async Task WaitReadyAsync(TimeSpan max)
+    {
+        var deadline = DateTime.UtcNow + max;
+        using var probe = new HttpClient { BaseAddress = BaseUrl, Timeout = TimeSpan.FromSeconds(2) };
+        while (true)
+        {
+            if (_process.HasExited)
+                throw new InvalidOperationException($"the node exited with code {_process.ExitCode} before it was ready:\n{Output}");
+            try
+            {
+                using var response = await probe.GetAsync("health/ready");
+                if (response.StatusCode == HttpStatusCode.OK) return;
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                // Not listening yet.
+            }
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"the node at {BaseUrl} was not ready within {max.TotalSeconds:F0} s:\n{Output}");
+            await Task.Delay(100);
+        }
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null) return;
+        lock (_output) _output.AppendLine(line);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        try
+        {
+            await KillAsync();
+        }
+        catch (InvalidOperationException)
+        {
+            // Never started or already reaped.
+        }
+        _process.Dispose();
+    }
+}

@@ -1,0 +1,129 @@
+using System.Diagnostics;
+using System.Net;
+using Mix2Api.Tests.Support;
+using Xunit.Abstractions;
+
+namespace Mix2Api.Tests.Cluster;
+
+/// <summary>
+/// redis-server killed under traffic: no request fails or waits for Redis, /health says degraded (200), and when Redis
+/// returns the broker writes sessions there again. Own redis-server, because this test kills it.
+/// </summary>
+public sealed class RedisOutageThroughBrokerTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    // Well above a normal turn on a loaded 2-core machine, well below what waiting on a dead Redis would cost
+    // (connect timeout 2 s, or forever without the command timeout).
+    private static readonly TimeSpan MaxTurn = TimeSpan.FromMilliseconds(1500);
+    private readonly RedisServerFixture _redis = new();
+    private readonly string _prefix = $"t{Guid.NewGuid():N}";
+
+    public Task InitializeAsync() => _redis.InitializeAsync();
+
+    public Task DisposeAsync() => _redis.DisposeAsync();
+
+    [Fact]
+    public async Task Killing_Redis_mid_traffic_fails_no_request_marks_health_degraded_and_recovery_writes_to_Redis_again()
+    {
+        // Production Redis timings: 250 ms per command, ping every second.
+        await using var broker = await RedisBrokers.StartAsync(RedisBrokers.Settings(_redis, _prefix,
+            ("REDIS_COMMAND_TIMEOUT_MS", "250"), ("REDIS_PING_INTERVAL_MS", "1000")));
+        var sim = broker.Simulator.Simulator;
+        var conversation = new Conversation("a long conversation");
+        var warmedUp = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var redisStopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var traffic = TurnsAsync(broker, conversation, max: 500, warmedUp, redisStopped.Task);
+
+        await warmedUp.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await _redis.StopAsync();
+        redisStopped.SetResult();
+        var turns = await traffic.WaitAsync(TimeSpan.FromSeconds(60));
+        var (status, health) = await ClusterChat.HealthAsync(broker.Client);
+        var (readyStatus, ready) = await ClusterChat.HealthAsync(broker.Client, "health/ready");
+
+        var before = turns.Where(t => !t.DuringKill && !t.AfterKill).ToList();
+        var outage = turns.Where(t => t.DuringKill || t.AfterKill).ToList();
+        var worst = outage.MaxBy(t => t.Duration)!;
+        output.WriteLine($"redis-server killed (SIGKILL) under sequential traffic: before: {before.Count} turns, max {before.Max(t => t.Duration).TotalMilliseconds:F0} ms; " +
+            $"during the kill and after: {outage.Count} turns ({outage.Count(t => t.DuringKill)} while it was being killed), max {worst.Duration.TotalMilliseconds:F0} ms (client), {worst.ServerMs:F0} ms (request.completed duration_ms), " +
+            $"mean {outage.Average(t => t.Duration.TotalMilliseconds):F0} ms");
+        Assert.Equal(20, turns.Count(t => t.AfterKill));
+        Assert.All(turns, t => Assert.Equal(HttpStatusCode.OK, t.Reply.Status));
+        Assert.All(outage, t => Assert.True(t.Duration < MaxTurn, $"an outage turn took {t.Duration.TotalMilliseconds:F0} ms"));
+        // The memory mirror keeps the conversation on its upstream session through the outage.
+        var session = turns[0].Reply.HeaderSessionId;
+        Assert.All(turns.Skip(1), t => Assert.Equal(session, t.Reply.SentSessionId));
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("degraded", health.GetProperty("status").GetString());
+        Assert.True(health.GetProperty("session_store").GetProperty("degraded").GetBoolean());
+        Assert.Equal((HttpStatusCode.OK, "degraded"), (readyStatus, ready.GetProperty("status").GetString()));
+
+        var clock = Stopwatch.StartNew();
+        await _redis.StartAsync();
+        await Eventually.TrueAsync(async () =>
+        {
+            var (_, h) = await ClusterChat.HealthAsync(broker.Client);
+            return !h.GetProperty("session_store").GetProperty("degraded").GetBoolean() && h.GetProperty("status").GetString() == "ok";
+        }, TimeSpan.FromSeconds(30), "the store was still degraded 30 s after Redis came back");
+        output.WriteLine($"recovery: /health not degraded {clock.ElapsedMilliseconds} ms after redis-server was started again");
+
+        var fresh = await ClusterChat.SendAsync(broker.Client, sim, new Conversation("a new chat after the outage"));
+        Assert.Equal(HttpStatusCode.OK, fresh.Status);
+        var records = await ClusterChat.SessionRecordsAsync(_redis, _prefix + ":session");
+        Assert.Contains(records, r => r.Record.GetProperty("sessionId").GetString() == fresh.HeaderSessionId);
+    }
+
+    [Fact]
+    public async Task A_Redis_that_stops_answering_costs_a_turn_at_most_one_command_timeout()
+    {
+        await using var broker = await RedisBrokers.StartAsync(RedisBrokers.Settings(_redis, _prefix,
+            ("REDIS_COMMAND_TIMEOUT_MS", "250"), ("REDIS_PING_INTERVAL_MS", "1000")));
+        var sim = broker.Simulator.Simulator;
+        var conversation = new Conversation("talking while Redis hangs");
+        var first = await ClusterChat.SendAsync(broker.Client, sim, conversation);
+
+        // CLIENT PAUSE keeps the connection open but answers nothing: the case a missing timeout would turn into a hang.
+        await _redis.CommandAsync("CLIENT", "PAUSE", "4000", "ALL");
+        var slowest = TimeSpan.Zero;
+        for (var i = 0; i < 8; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            var reply = await ClusterChat.SendAsync(broker.Client, sim, conversation.Next("ok", $"paused {i}"));
+            slowest = clock.Elapsed > slowest ? clock.Elapsed : slowest;
+            Assert.Equal(HttpStatusCode.OK, reply.Status);
+            Assert.Equal(first.HeaderSessionId, reply.SentSessionId);
+        }
+        var (status, health) = await ClusterChat.HealthAsync(broker.Client);
+        output.WriteLine($"redis-server paused (CLIENT PAUSE 4000 ALL): slowest of 8 turns {slowest.TotalMilliseconds:F0} ms (command timeout 250 ms)");
+
+        Assert.True(slowest < MaxTurn, $"a turn waited {slowest.TotalMilliseconds:F0} ms for a paused Redis");
+        Assert.Equal((HttpStatusCode.OK, "degraded"), (status, health.GetProperty("status").GetString()));
+        await Eventually.TrueAsync(async () => (await ClusterChat.HealthAsync(broker.Client)).Body.GetProperty("status").GetString() == "ok",
+            TimeSpan.FromSeconds(30), "the store was still degraded 30 s after the pause began");
+    }
+
+    private sealed record Turn(ChatReply Reply, TimeSpan Duration, double ServerMs, bool DuringKill, bool AfterKill);
+
+    /// <summary>
+    /// One conversation, turn after turn (at most <paramref name="max"/>): signals after ten turns, keeps going while Redis
+    /// is being killed, and stops after twenty turns that began with Redis dead.
+    /// </summary>
+    private static async Task<List<Turn>> TurnsAsync(BrokerHost broker, Conversation conversation, int max, TaskCompletionSource warmedUp, Task redisStopped)
+    {
+        var turns = new List<Turn>();
+        var afterKill = 0;
+        for (var i = 0; i < max && afterKill < 20; i++)
+        {
+            if (i > 0) conversation.Next("ok", $"turn {i}");
+            var dead = redisStopped.IsCompleted;
+            var dying = warmedUp.Task.IsCompleted && !dead;
+            var clock = Stopwatch.StartNew();
+            var reply = await ClusterChat.SendAsync(broker.Client, broker.Simulator.Simulator, conversation);
+            var elapsed = clock.Elapsed;
+            var completed = await broker.CompletedAsync(reply.RequestId);
+            turns.Add(new Turn(reply, elapsed, completed.DurationMs, dying, dead));
+            if (dead) afterKill++;
+            if (i == 9) warmedUp.SetResult();
+        }
+        return turns;
+    }
+}
