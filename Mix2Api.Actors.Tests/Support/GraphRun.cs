@@ -36,6 +36,7 @@ public sealed class GraphRun : IDisposable
         var reading = ReadToEndAsync(Pipe.Reader);
         var outcome = await Graph.RunAsync(upstream);
         await Pipe.Writer.CompleteAsync();
+        await Graph.DisposeAsync();
         return (outcome, await reading);
     }
 

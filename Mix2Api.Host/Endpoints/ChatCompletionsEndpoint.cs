@@ -217,12 +217,12 @@ public sealed class ChatCompletionsEndpoint(
             output = new ChatCompletionAggregator(httpResponse.BodyWriter, identity, tools.Legacy);
         }
 
+        var observer = new GraphObserver(httpResponse, turn, log);
+        await using var graph = new ChatStreamGraph(output, tools.CreateTransform(), settings.Graph with { Time = time }, deadlines,
+            observer, tools.Legacy, promptEstimate);
         StreamOutcome outcome;
         try
         {
-            var observer = new GraphObserver(httpResponse, turn, log);
-            var graph = new ChatStreamGraph(output, tools.CreateTransform(), settings.Graph with { Time = time }, deadlines, observer,
-                tools.Legacy, promptEstimate);
             outcome = await graph.RunAsync(upstreamBody);
         }
         finally
@@ -239,7 +239,10 @@ public sealed class ChatCompletionsEndpoint(
         {
             report.PromptTokens = outcome.Usage.PromptTokens;
             report.CompletionTokens = outcome.Usage.CompletionTokens;
+            // Journal before the client sees the end: its next turn must find this one's session.
             await turn.CompleteAsync(CancellationToken.None);
+            // Then close at once (a slow close reads as client_gone to new-api); the graph tidies the upstream after.
+            await output.CompleteAsync();
             return;
         }
         if (verdict.Error is null || outcome.Exit == StreamExit.ClientDisconnected) return;

@@ -14,7 +14,7 @@ namespace Mix2Api.Streams.Graph;
 /// upstream is never read faster than the client drains. The run returns how it ended; it never
 /// writes the terminal error itself (Supervision decides what the client is told).
 /// </summary>
-public sealed class ChatStreamGraph
+public sealed class ChatStreamGraph : IAsyncDisposable
 {
     private enum Phase { Reading, Writing }
 
@@ -26,7 +26,14 @@ public sealed class ChatStreamGraph
     private readonly bool _legacyFunctions;
     private readonly int _promptTokenEstimate;
     private readonly StreamOutcome _outcome = new();
+    /// <summary>How long the graph waits for <c>[DONE]</c> after <c>finish</c> before it gives the connection up.</summary>
+    private static readonly TimeSpan DrainBudget = TimeSpan.FromSeconds(1);
+
     private Phase _phase;
+    private ActivityTrackingStream? _body;
+    private CancellationTokenSource? _readCts;
+    private IAsyncEnumerator<SseItem<UiFrame>>? _frames;
+    private bool _finished;
     private long _lastWrite;
     private Task? _heartbeatDelay;
     private bool _idsCaptured;
@@ -51,8 +58,9 @@ public sealed class ChatStreamGraph
     {
         var token = _deadlines.Token;
         _lastWrite = _settings.Time.GetTimestamp();
-        await using var body = new ActivityTrackingStream(upstreamBody, _deadlines, _settings.MaxFrameBytes);
-        var frames = UpstreamEventReader.ReadAsync(body, token).GetAsyncEnumerator(token);
+        var body = _body = new ActivityTrackingStream(upstreamBody, _deadlines, _settings.MaxFrameBytes);
+        _readCts = CancellationTokenSource.CreateLinkedTokenSource(token);
+        var frames = _frames = UpstreamEventReader.ReadAsync(body, _readCts.Token).GetAsyncEnumerator(_readCts.Token);
         try
         {
             while (true)
@@ -75,7 +83,8 @@ public sealed class ChatStreamGraph
                     {
                         exit = Complete();
                         if (!await FlushAsync(token)) return Exit(StreamExit.ClientDisconnected);
-                        await DrainReadyFramesAsync(frames);
+                        // The rest of the upstream reply ([DONE]) is read on disposal, after the caller closed the response.
+                        _finished = true;
                     }
                     return Exit(exit);
                 }
@@ -107,15 +116,28 @@ public sealed class ChatStreamGraph
         finally
         {
             _outcome.UpstreamBytes = body.BytesRead;
-            try
-            {
-                await frames.DisposeAsync();
-            }
-            catch (Exception)
-            {
-                // Disposing a cancelled parser can throw; the outcome is already decided.
-            }
         }
+    }
+
+    /// <summary>
+    /// Releases the upstream side. After a normal finish it first reads on to the upstream's <c>[DONE]</c>
+    /// (bounded), so the pooled connection is left clean; call it after the client's response is closed.
+    /// </summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_frames is null) return;
+        if (_finished) await DrainAfterFinishAsync(_frames);
+        try
+        {
+            await _frames.DisposeAsync();
+        }
+        catch (Exception)
+        {
+            // Disposing a cancelled parser can throw; the outcome is already decided.
+        }
+        if (_body is not null) await _body.DisposeAsync();
+        _readCts?.Dispose();
+        _frames = null;
     }
 
     public static StreamExit FromCause(DeadlineCause cause) => cause switch
@@ -244,21 +266,36 @@ public sealed class ChatStreamGraph
     }
 
     /// <summary>
-    /// After the finish frame, consume frames that are already buffered (usually <c>[DONE]</c>) so the
-    /// upstream connection can go back to the pool; never wait for more.
+    /// After the finish frame the client already has everything; read the upstream on to its
+    /// <c>[DONE]</c> (bounded by <see cref="DrainBudget"/>) so the pooled connection is left clean. A read
+    /// still in flight is cancelled and awaited before the body is disposed: a read abandoned in flight
+    /// would consume the next response on that connection.
     /// </summary>
-    private static async ValueTask DrainReadyFramesAsync(IAsyncEnumerator<SseItem<UiFrame>> frames)
+    private async ValueTask DrainAfterFinishAsync(IAsyncEnumerator<SseItem<UiFrame>> frames)
     {
-        for (var i = 0; i < 4; i++)
+        try
         {
-            var next = frames.MoveNextAsync();
-            if (!next.IsCompleted)
+            for (var i = 0; i < 16; i++)
             {
-                // A read is in flight now; disposing will cancel it. Observe it so it never goes unobserved.
-                _ = next.AsTask().ContinueWith(static t => _ = t.Exception, TaskScheduler.Default);
-                return;
+                var next = frames.MoveNextAsync();
+                if (!next.IsCompleted)
+                {
+                    var pending = next.AsTask();
+                    if (await Task.WhenAny(pending, Task.Delay(DrainBudget, _settings.Time)) != pending)
+                    {
+                        _readCts!.Cancel();
+                        await pending;
+                        return;
+                    }
+                    next = new ValueTask<bool>(pending);
+                }
+                if (!await next || frames.Current.Data.Type == UiFrameType.Done) return;
             }
-            if (!await next || frames.Current.Data.Type == UiFrameType.Done) return;
+            _readCts!.Cancel();
+        }
+        catch (Exception)
+        {
+            // The response is complete; whatever the upstream does now only decides whether its connection is reused.
         }
     }
 

@@ -126,4 +126,6 @@ public sealed class ChatCompletionAggregator(PipeWriter pipe, ChunkIdentity iden
         UnflushedBytes = 0;
         return pipe.FlushAsync(cancellationToken);
     }
+
+    public ValueTask CompleteAsync() => pipe.CompleteAsync();
 }

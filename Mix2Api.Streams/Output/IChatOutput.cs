@@ -33,4 +33,7 @@ public interface IChatOutput : IChatSink
     void Fail(ErrorBody error);
 
     ValueTask<FlushResult> FlushAsync(CancellationToken cancellationToken);
+
+    /// <summary>Ends the response body: the client sees the end at once, whatever the graph does next.</summary>
+    ValueTask CompleteAsync();
 }

@@ -245,4 +245,6 @@ public sealed class OpenAiSseWriter : IChatOutput
         var json = Encoding.UTF8.GetString(buffer.WrittenSpan);
         return json[..^1];
     }
+
+    public ValueTask CompleteAsync() => _pipe.CompleteAsync();
 }
