@@ -1,0 +1,106 @@
+namespace Mix2Api.Bench;
+
+/// <summary>Counts of one run. <c>--quick</c> keeps a run under a minute; the full run takes a few minutes.</summary>
+public sealed record BenchOptions
+{
+    public bool Quick { get; init; }
+    public string BrokerDll { get; init; } = "";
+    public string RepoRoot { get; init; } = "";
+
+    /// <summary>Where the markdown section goes; null: do not write it (default for <c>--quick</c>).</summary>
+    public string? DocPath { get; init; }
+
+    /// <summary>The core the broker is pinned to (<c>taskset -c</c>); null: not pinned.</summary>
+    public string? BrokerCore { get; init; } = "0";
+
+    public int TtfbWarmup { get; init; } = 200;
+    public int TtfbRequests { get; init; } = 500;
+    public int TtfbChunks { get; init; } = 20;
+
+    public int ThroughputConcurrency { get; init; } = 64;
+    public int ThroughputChunks { get; init; } = 200;
+    public int ThroughputStreams { get; init; } = 1_920;
+
+    public IReadOnlyList<int> OpenStreamCounts { get; init; } = [1_000, 10_000];
+
+    /// <summary>Time between two content chunks of a paced stream.</summary>
+    public TimeSpan Pace { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How many streams may be connecting (not yet at their first chunk) at once.</summary>
+    public int OpenBurst { get; init; } = 256;
+
+    public int NonStreamConcurrency { get; init; } = 32;
+    public int NonStreamRequests { get; init; } = 6_000;
+    public int NonStreamChunks { get; init; } = 20;
+
+    public static BenchOptions Full(string repoRoot) => new()
+    {
+        RepoRoot = repoRoot,
+        BrokerDll = DefaultBrokerDll(repoRoot),
+        DocPath = Path.Combine(repoRoot, "docs", "BENCHMARKS.md"),
+    };
+
+    public static BenchOptions QuickRun(string repoRoot) => Full(repoRoot) with
+    {
+        Quick = true,
+        DocPath = null,
+        TtfbWarmup = 100,
+        TtfbRequests = 200,
+        ThroughputStreams = 384,
+        OpenStreamCounts = [1_000],
+        NonStreamRequests = 1_500,
+    };
+
+    public static string DefaultBrokerDll(string repoRoot) =>
+        Path.Combine(repoRoot, "Mix2Api.Host", "bin", "Release", "net10.0", "Mix2Api.Host.dll");
+
+    /// <summary>Parses <c>[--quick] [--broker-dll PATH] [--doc PATH | --no-doc] [--streams N,N] [--no-pin]</c>.</summary>
+    public static BenchOptions Parse(string[] args)
+    {
+        var root = FindRepoRoot();
+        var quick = args.Contains("--quick");
+        var options = quick ? QuickRun(root) : Full(root);
+        for (var i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--quick":
+                    break;
+                case "--broker-dll":
+                    options = options with { BrokerDll = Path.GetFullPath(Value(args, ref i)) };
+                    break;
+                case "--doc":
+                    options = options with { DocPath = Path.GetFullPath(Value(args, ref i)) };
+                    break;
+                case "--no-doc":
+                    options = options with { DocPath = null };
+                    break;
+                case "--streams":
+                    options = options with { OpenStreamCounts = [.. Value(args, ref i).Split(',').Select(int.Parse)] };
+                    break;
+                case "--no-pin":
+                    options = options with { BrokerCore = null };
+                    break;
+                default:
+                    throw new ArgumentException($"unknown argument '{args[i]}' (known: --quick, --broker-dll PATH, --doc PATH, --no-doc, --streams N[,N], --no-pin)");
+            }
+        }
+        return options;
+    }
+
+    private static string Value(string[] args, ref int i) =>
+        ++i < args.Length ? args[i] : throw new ArgumentException($"{args[i - 1]} needs a value");
+
+    private static string FindRepoRoot()
+    {
+        for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Mix2Api.Actors.sln"))) return dir.FullName;
+        }
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Mix2Api.Actors.sln"))) return dir.FullName;
+        }
+        throw new InvalidOperationException("run the bench from inside the repository (Mix2Api.Actors.sln not found)");
+    }
+}

@@ -1,0 +1,79 @@
+using Mix2Api.Host.Simulator;
+
+namespace Mix2Api.Bench;
+
+/// <summary>One run: simulator in this process, broker as a pinned child, the four scenarios, the report.</summary>
+public static class BenchRunner
+{
+    public static async Task<int> RunAsync(BenchOptions options, TextWriter output)
+    {
+        if (!File.Exists(options.BrokerDll))
+        {
+            await output.WriteLineAsync($"bench: broker not found at {options.BrokerDll} (build it: dotnet build -c Release Mix2Api.Host)");
+            return 2;
+        }
+        var started = DateTimeOffset.UtcNow;
+        var machine = MachineInfo.Read();
+        var selfCpus = ProcessStats.AllowedCpus(Environment.ProcessId);
+        await output.WriteLineAsync($"Mix2Api bench ({(options.Quick ? "quick" : "full")}) on {machine.Cores} cores, {machine.CpuModel}; load {machine.LoadAverage}");
+        await output.WriteLineAsync($"bench process (simulator + load generator) on CPU {selfCpus}; open-files limit {machine.OpenFilesLimit}");
+        if (options.BrokerCore is not null && !BrokerProcess.TasksetExists())
+            await output.WriteLineAsync("taskset not found: the broker runs UNPINNED (figures are not comparable with pinned runs)");
+        var needFds = 2L * options.OpenStreamCounts.DefaultIfEmpty(0).Max() + 1_000;
+        if (machine.OpenFilesLimit < needFds)
+            await output.WriteLineAsync($"warning: open-files limit {machine.OpenFilesLimit} < {needFds} needed by s3 (run through ./bench, which raises it)");
+
+        await using var simulator = await SimulatorServer.StartAsync(new SimulatorOptions { RecordLimit = 64 });
+        await using var broker = await BrokerProcess.StartAsync(options.BrokerDll, simulator.BaseUrl, options.BrokerCore, TimeSpan.FromSeconds(60));
+        var brokerCpus = ProcessStats.AllowedCpus(broker.Pid);
+        await output.WriteLineAsync($"broker pid {broker.Pid} on CPU {brokerCpus}{(broker.Pinned ? " (taskset)" : " (not pinned)")}, "
+            + $"open-files limit {ProcessStats.OpenFilesLimit(broker.Pid)}; simulator at {simulator.BaseUrl}");
+
+        using var client = new LoadClient();
+        using var probe = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        var ctx = new BenchContext(options, broker, simulator, client, output);
+
+        await output.WriteLineAsync("s1: time to first chunk, C=1");
+        var ttfb = await TtfbScenario.RunAsync(ctx);
+        EnsureAlive(broker);
+        await output.WriteLineAsync("s2: throughput, C=64");
+        var throughput = await ThroughputScenario.RunAsync(ctx);
+        EnsureAlive(broker);
+        await output.WriteLineAsync("s4: non-stream, C=32");
+        var nonStream = await NonStreamScenario.RunAsync(ctx);
+        EnsureAlive(broker);
+        var open = new List<OpenStreamsResult>();
+        foreach (var n in options.OpenStreamCounts)
+        {
+            await output.WriteLineAsync($"s3: {n:N0} concurrent paced streams");
+            open.Add(await OpenStreamsScenario.RunAsync(ctx, n, probe));
+            EnsureAlive(broker);
+        }
+
+        var report = new BenchReport(started, DateTimeOffset.UtcNow - started, options, machine, broker.Pinned, brokerCpus, selfCpus,
+            ttfb, throughput, open, nonStream, ProcessStats.PeakRssKb(broker.Pid), broker.LogLines, broker.FirstLogLines,
+            MachineInfo.LoadAverageNow());
+        await output.WriteLineAsync();
+        await output.WriteAsync(ReportTables.Figures(report).ToText());
+        await output.WriteLineAsync();
+        await output.WriteAsync(ReportTables.Targets(report).ToText());
+        foreach (var failure in ReportTables.FailureSamples(report)) await output.WriteLineAsync("failures " + failure);
+        if (broker.LogLines > 0)
+        {
+            await output.WriteLineAsync($"broker wrote {broker.LogLines} log lines; first:");
+            foreach (var line in broker.FirstLogLines) await output.WriteLineAsync("  " + line);
+        }
+        if (options.DocPath is not null)
+        {
+            MarkdownReport.Write(report, options.DocPath);
+            await output.WriteLineAsync($"wrote {options.DocPath}");
+        }
+        return 0;
+    }
+
+    private static void EnsureAlive(BrokerProcess broker)
+    {
+        if (broker.HasExited)
+            throw new InvalidOperationException($"the broker process exited during the run:\n{string.Join('\n', broker.FirstLogLines)}");
+    }
+}

@@ -1,0 +1,149 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Mix2Api.Bench;
+
+/// <summary>
+/// The broker under test: <c>dotnet Mix2Api.Host.dll</c> as a child process, pinned to one core with
+/// <c>taskset</c> when it exists, configured through the Node adapter's environment variable names.
+/// </summary>
+public sealed class BrokerProcess : IAsyncDisposable
+{
+    private const int KeptLogLines = 20;
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _log = new();
+    private int _logLines;
+
+    private BrokerProcess(Process process, Uri baseUrl, bool pinned)
+    {
+        _process = process;
+        BaseUrl = baseUrl;
+        Pinned = pinned;
+        process.OutputDataReceived += (_, e) => Keep(e.Data);
+        process.ErrorDataReceived += (_, e) => Keep(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    public int Pid => _process.Id;
+
+    public Uri BaseUrl { get; }
+
+    public Uri ChatUrl => new(BaseUrl, "v1/chat/completions");
+
+    /// <summary>Whether the broker runs under <c>taskset -c</c>.</summary>
+    public bool Pinned { get; }
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>Lines the broker wrote to stdout/stderr (at LOG_LEVEL=warning: warnings and errors only).</summary>
+    public int LogLines => _logLines;
+
+    /// <summary>The first lines it wrote (enough to see what went wrong).</summary>
+    public IReadOnlyList<string> FirstLogLines => [.. _log];
+
+    public static async Task<BrokerProcess> StartAsync(string brokerDll, Uri upstreamBase, string? core, TimeSpan readyTimeout)
+    {
+        var port = FreePort();
+        var pinned = core is not null && TasksetExists();
+        var info = new ProcessStartInfo
+        {
+            FileName = pinned ? "taskset" : "dotnet",
+            WorkingDirectory = Path.GetDirectoryName(brokerDll)!,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        if (pinned)
+        {
+            info.ArgumentList.Add("-c");
+            info.ArgumentList.Add(core!);
+            info.ArgumentList.Add("dotnet");
+        }
+        info.ArgumentList.Add(brokerDll);
+        var env = info.Environment;
+        env["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
+        env["ASPNETCORE_ENVIRONMENT"] = "Production";
+        env["DOTNET_ENVIRONMENT"] = "Production";
+        env["PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        env["UPSTREAM_SIMULATOR"] = "off";
+        env["UPSTREAM_API_BASE"] = upstreamBase.ToString();
+        env["UPSTREAM_AUTH_MODE"] = "none";
+        env["INBOUND_AUTH_MODE"] = "none";
+        env["LOG_LEVEL"] = "warning";
+        env["MAX_CONCURRENT_REQUESTS"] = "0";
+
+        var process = Process.Start(info) ?? throw new InvalidOperationException("could not start the broker process");
+        var broker = new BrokerProcess(process, new Uri($"http://127.0.0.1:{port}/"), pinned);
+        await broker.WaitReadyAsync(readyTimeout);
+        return broker;
+    }
+
+    public static bool TasksetExists() =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Any(dir => File.Exists(Path.Combine(dir, "taskset")));
+
+    /// <summary>The broker's own count of open streams (<c>mix2api_active_streams</c> on /metrics), or -1.</summary>
+    public async Task<long> ActiveStreamsAsync(HttpClient http)
+    {
+        try
+        {
+            var text = await http.GetStringAsync(new Uri(BaseUrl, "metrics"));
+            const string name = "mix2api_active_streams ";
+            var at = text.LastIndexOf(name, StringComparison.Ordinal);
+            if (at < 0) return -1;
+            var end = text.IndexOf('\n', at);
+            return long.Parse(text.AsSpan(at + name.Length, (end < 0 ? text.Length : end) - at - name.Length), System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (Exception)
+        {
+            return -1;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        }
+        _process.Dispose();
+    }
+
+    private async Task WaitReadyAsync(TimeSpan timeout)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+        while (Stopwatch.GetTimestamp() < deadline)
+        {
+            if (_process.HasExited)
+                throw new InvalidOperationException($"the broker exited with code {_process.ExitCode}:\n{string.Join('\n', FirstLogLines)}");
+            try
+            {
+                using var response = await http.GetAsync(new Uri(BaseUrl, "health/live"));
+                if (response.IsSuccessStatusCode) return;
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            await Task.Delay(100);
+        }
+        throw new TimeoutException($"the broker did not answer /health/live within {timeout.TotalSeconds:0} s");
+    }
+
+    private void Keep(string? line)
+    {
+        if (line is null) return;
+        if (Interlocked.Increment(ref _logLines) <= KeptLogLines) _log.Enqueue(line);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,79 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace Mix2Api.Bench;
+
+/// <summary>
+/// CPU time and memory of a process, read from <c>/proc</c> (Linux only). CPU is utime+stime of the
+/// whole thread group (threads that already exited included), in clock ticks.
+/// </summary>
+public static class ProcessStats
+{
+    /// <summary>Clock ticks per second (<c>getconf CLK_TCK</c>; 100 on nearly every Linux).</summary>
+    public static readonly int ClockTicks = ReadClockTicks();
+
+    /// <summary>utime + stime of <paramref name="pid"/>, in milliseconds.</summary>
+    public static double CpuMs(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        // The command name (field 2) may contain spaces and parentheses: fields are counted after its last ')'.
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        var utime = long.Parse(fields[11], CultureInfo.InvariantCulture);
+        var stime = long.Parse(fields[12], CultureInfo.InvariantCulture);
+        return (utime + stime) * 1000.0 / ClockTicks;
+    }
+
+    /// <summary>Resident set size in KiB (<c>VmRSS</c>).</summary>
+    public static long RssKb(int pid) => StatusKb(pid, "VmRSS:");
+
+    /// <summary>Peak resident set size in KiB (<c>VmHWM</c>).</summary>
+    public static long PeakRssKb(int pid) => StatusKb(pid, "VmHWM:");
+
+    /// <summary>The CPUs the process may run on, e.g. <c>0</c> or <c>0-1</c>.</summary>
+    public static string AllowedCpus(int pid) => StatusField(pid, "Cpus_allowed_list:") ?? "?";
+
+    public static int Threads(int pid) => int.TryParse(StatusField(pid, "Threads:"), out var n) ? n : -1;
+
+    /// <summary>Soft limit of open files of <paramref name="pid"/> (from <c>/proc/pid/limits</c>).</summary>
+    public static long OpenFilesLimit(int pid)
+    {
+        foreach (var line in File.ReadLines($"/proc/{pid}/limits"))
+        {
+            if (!line.StartsWith("Max open files", StringComparison.Ordinal)) continue;
+            var parts = line["Max open files".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            return long.TryParse(parts[0], out var soft) ? soft : long.MaxValue;
+        }
+        return -1;
+    }
+
+    private static long StatusKb(int pid, string key)
+    {
+        var value = StatusField(pid, key);
+        return value is null ? -1 : long.Parse(value.Split(' ')[0], CultureInfo.InvariantCulture);
+    }
+
+    private static string? StatusField(int pid, string key)
+    {
+        foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+        {
+            if (line.StartsWith(key, StringComparison.Ordinal)) return line[key.Length..].Trim();
+        }
+        return null;
+    }
+
+    private static int ReadClockTicks()
+    {
+        try
+        {
+            using var getconf = Process.Start(new ProcessStartInfo("getconf", "CLK_TCK") { RedirectStandardOutput = true, UseShellExecute = false });
+            if (getconf is null) return 100;
+            var text = getconf.StandardOutput.ReadToEnd().Trim();
+            getconf.WaitForExit(5_000);
+            return int.TryParse(text, out var ticks) && ticks > 0 ? ticks : 100;
+        }
+        catch (Exception)
+        {
+            return 100;
+        }
+    }
+}

@@ -1,0 +1,45 @@
+namespace Mix2Api.Bench;
+
+/// <summary>One side of s2: chunks per second and where the CPU went.</summary>
+public sealed record ThroughputSide(int Streams, long Chunks, int Failures, string FailureSample, ResourceUse Use)
+{
+    public double ChunksPerSecond => Chunks / (Use.WallMs / 1000.0);
+}
+
+/// <summary>s2 figures. CPU per 1,000 chunks includes each stream's per-request cost, spread over its chunks.</summary>
+public sealed record ThroughputResult(int Concurrency, int ChunksPerStream, ThroughputSide Broker, ThroughputSide Direct)
+{
+    public double BrokerCpuMsPer1000Chunks => Broker.Use.BrokerCpuMs / (Broker.Chunks / 1000.0);
+}
+
+/// <summary>s2: C streams at a time, each <c>chunks</c> deltas with no delay, through the broker and direct.</summary>
+public static class ThroughputScenario
+{
+    public static async Task<ThroughputResult> RunAsync(BenchContext ctx)
+    {
+        var o = ctx.Options;
+        var (broker, direct) = await ctx.PairAsync($"Stream fast. [[sim:long chunks={o.ThroughputChunks}]]", stream: true);
+        ctx.Say($"  s2 warm-up: {o.ThroughputConcurrency * 2} streams each side");
+        await ClosedLoop.RunAsync(o.ThroughputConcurrency, o.ThroughputConcurrency * 2, () => ctx.Client.RunAsync(broker, CancellationToken.None));
+        await ClosedLoop.RunAsync(o.ThroughputConcurrency, o.ThroughputConcurrency * 2, () => ctx.Client.RunAsync(direct, CancellationToken.None));
+        await Task.Delay(500);
+
+        ctx.Say($"  s2 direct: {o.ThroughputStreams} streams at C={o.ThroughputConcurrency}");
+        var directSide = await MeasureAsync(ctx, direct);
+        await Task.Delay(500);
+        ctx.Say($"  s2 broker: {o.ThroughputStreams} streams at C={o.ThroughputConcurrency}");
+        var brokerSide = await MeasureAsync(ctx, broker);
+        return new ThroughputResult(o.ThroughputConcurrency, o.ThroughputChunks, brokerSide, directSide);
+    }
+
+    private static async Task<ThroughputSide> MeasureAsync(BenchContext ctx, Target target)
+    {
+        var o = ctx.Options;
+        var meter = ResourceMeter.Start(ctx.Broker.Pid);
+        var results = await ClosedLoop.RunAsync(o.ThroughputConcurrency, o.ThroughputStreams, () => ctx.Client.RunAsync(target, CancellationToken.None));
+        var use = meter.Stop();
+        var failures = results.Where(r => !r.IsSuccess(o.ThroughputChunks, streamed: true)).ToList();
+        var chunks = results.Sum(r => (long)r.Chunks);
+        return new ThroughputSide(results.Length, chunks, failures.Count, BenchContext.Describe(failures, o.ThroughputChunks), use);
+    }
+}
