@@ -21,6 +21,10 @@ public sealed record BenchOptions
     public int ThroughputChunks { get; init; } = 200;
     public int ThroughputStreams { get; init; } = 1_920;
 
+    /// <summary>Longer broker streams of s2, to split its CPU into a per-stream and a per-chunk part.</summary>
+    public int ThroughputLongChunks { get; init; } = 1_000;
+    public int ThroughputLongStreams { get; init; } = 384;
+
     public IReadOnlyList<int> OpenStreamCounts { get; init; } = [1_000, 10_000];
 
     /// <summary>Time between two content chunks of a paced stream.</summary>
@@ -28,6 +32,14 @@ public sealed record BenchOptions
 
     /// <summary>How many streams may be connecting (not yet at their first chunk) at once.</summary>
     public int OpenBurst { get; init; } = 256;
+
+    /// <summary>Extra environment of the broker (<c>--broker-env K=V</c>), to try a setting without a rebuild.</summary>
+    public IReadOnlyDictionary<string, string> BrokerEnvironment { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Scenarios to run (s1…s4); null: all.</summary>
+    public IReadOnlyList<string>? Only { get; init; }
+
+    public bool Runs(string scenario) => Only is null || Only.Contains(scenario);
 
     public int NonStreamConcurrency { get; init; } = 32;
     public int NonStreamRequests { get; init; } = 6_000;
@@ -47,14 +59,15 @@ public sealed record BenchOptions
         TtfbWarmup = 100,
         TtfbRequests = 200,
         ThroughputStreams = 384,
+        ThroughputLongStreams = 128,
         OpenStreamCounts = [1_000],
-        NonStreamRequests = 1_500,
+        NonStreamRequests = 1_200,
     };
 
     public static string DefaultBrokerDll(string repoRoot) =>
         Path.Combine(repoRoot, "Mix2Api.Host", "bin", "Release", "net10.0", "Mix2Api.Host.dll");
 
-    /// <summary>Parses <c>[--quick] [--broker-dll PATH] [--doc PATH | --no-doc] [--streams N,N] [--no-pin]</c>.</summary>
+    /// <summary>Parses <c>[--quick] [--only s1,s3] [--streams N,N] [--broker-env K=V] [--broker-dll PATH] [--doc PATH | --no-doc] [--no-pin]</c>.</summary>
     public static BenchOptions Parse(string[] args)
     {
         var root = FindRepoRoot();
@@ -78,11 +91,20 @@ public sealed record BenchOptions
                 case "--streams":
                     options = options with { OpenStreamCounts = [.. Value(args, ref i).Split(',').Select(int.Parse)] };
                     break;
+                case "--only":
+                    options = options with { Only = [.. Value(args, ref i).Split(',').Select(x => x.Trim().ToLowerInvariant())] };
+                    if (options.Only.Except(["s1", "s2", "s3", "s4"]).Any()) throw new ArgumentException("--only takes s1, s2, s3, s4 (comma-separated)");
+                    break;
+                case "--broker-env":
+                    var pair = Value(args, ref i).Split('=', 2);
+                    if (pair.Length != 2) throw new ArgumentException("--broker-env takes NAME=VALUE");
+                    options = options with { BrokerEnvironment = new Dictionary<string, string>(options.BrokerEnvironment) { [pair[0]] = pair[1] } };
+                    break;
                 case "--no-pin":
                     options = options with { BrokerCore = null };
                     break;
                 default:
-                    throw new ArgumentException($"unknown argument '{args[i]}' (known: --quick, --broker-dll PATH, --doc PATH, --no-doc, --streams N[,N], --no-pin)");
+                    throw new ArgumentException($"unknown argument '{args[i]}' (known: --quick, --only s1,s2,s3,s4, --streams N[,N], --broker-env K=V, --broker-dll PATH, --doc PATH, --no-doc, --no-pin)");
             }
         }
         return options;

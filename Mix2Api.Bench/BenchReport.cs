@@ -1,6 +1,6 @@
 namespace Mix2Api.Bench;
 
-/// <summary>Everything one run measured, plus where and how it ran.</summary>
+/// <summary>Everything one run measured (null: scenario not selected), plus where and how it ran.</summary>
 public sealed record BenchReport(
     DateTimeOffset Started,
     TimeSpan Duration,
@@ -9,14 +9,14 @@ public sealed record BenchReport(
     bool BrokerPinned,
     string BrokerCpus,
     string BenchCpus,
-    TtfbResult Ttfb,
-    ThroughputResult Throughput,
+    TtfbResult? Ttfb,
+    ThroughputResult? Throughput,
     IReadOnlyList<OpenStreamsResult> OpenStreams,
-    NonStreamResult NonStream,
+    NonStreamResult? NonStream,
     long BrokerPeakRssKb,
     int BrokerLogLines,
     IReadOnlyList<string> BrokerFirstLogLines,
     string LoadAverageAtEnd)
 {
-    public string Command => Options.Quick ? "./bench --quick" : "./bench";
+    public string Command => "./bench" + (Options.Quick ? " --quick" : "") + (Options.Only is { } only ? " --only " + string.Join(',', only) : "");
 }

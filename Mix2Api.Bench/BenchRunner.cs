@@ -5,6 +5,9 @@ namespace Mix2Api.Bench;
 /// <summary>One run: simulator in this process, broker as a pinned child, the four scenarios, the report.</summary>
 public static class BenchRunner
 {
+    // Descriptors a process needs besides the two sockets per stream (runtime, listeners, pools, /proc reads).
+    private const int FdReserve = 400;
+
     public static async Task<int> RunAsync(BenchOptions options, TextWriter output)
     {
         if (!File.Exists(options.BrokerDll))
@@ -19,34 +22,54 @@ public static class BenchRunner
         await output.WriteLineAsync($"bench process (simulator + load generator) on CPU {selfCpus}; open-files limit {machine.OpenFilesLimit}");
         if (options.BrokerCore is not null && !BrokerProcess.TasksetExists())
             await output.WriteLineAsync("taskset not found: the broker runs UNPINNED (figures are not comparable with pinned runs)");
-        var needFds = 2L * options.OpenStreamCounts.DefaultIfEmpty(0).Max() + 1_000;
+        var needFds = 2L * options.OpenStreamCounts.DefaultIfEmpty(0).Max() + FdReserve;
         if (machine.OpenFilesLimit < needFds)
             await output.WriteLineAsync($"warning: open-files limit {machine.OpenFilesLimit} < {needFds} needed by s3 (run through ./bench, which raises it)");
 
         await using var simulator = await SimulatorServer.StartAsync(new SimulatorOptions { RecordLimit = 64 });
-        await using var broker = await BrokerProcess.StartAsync(options.BrokerDll, simulator.BaseUrl, options.BrokerCore, TimeSpan.FromSeconds(60));
+        await using var broker = await BrokerProcess.StartAsync(options.BrokerDll, simulator.BaseUrl, options.BrokerCore,
+            options.BrokerEnvironment, TimeSpan.FromSeconds(60));
         var brokerCpus = ProcessStats.AllowedCpus(broker.Pid);
         await output.WriteLineAsync($"broker pid {broker.Pid} on CPU {brokerCpus}{(broker.Pinned ? " (taskset)" : " (not pinned)")}, "
-            + $"open-files limit {ProcessStats.OpenFilesLimit(broker.Pid)}; simulator at {simulator.BaseUrl}");
+            + $"open-files limit {ProcessStats.OpenFilesLimit(broker.Pid)}; simulator at {simulator.BaseUrl}"
+            + string.Concat(options.BrokerEnvironment.Select(e => $"; broker env {e.Key}={e.Value}")));
 
         using var client = new LoadClient();
         using var probe = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
         var ctx = new BenchContext(options, broker, simulator, client, output);
 
-        await output.WriteLineAsync("s1: time to first chunk, C=1");
-        var ttfb = await TtfbScenario.RunAsync(ctx);
-        EnsureAlive(broker);
-        await output.WriteLineAsync("s2: throughput, C=64");
-        var throughput = await ThroughputScenario.RunAsync(ctx);
-        EnsureAlive(broker);
-        await output.WriteLineAsync("s4: non-stream, C=32");
-        var nonStream = await NonStreamScenario.RunAsync(ctx);
-        EnsureAlive(broker);
-        var open = new List<OpenStreamsResult>();
-        foreach (var n in options.OpenStreamCounts)
+        TtfbResult? ttfb = null;
+        ThroughputResult? throughput = null;
+        NonStreamResult? nonStream = null;
+        if (options.Runs("s1"))
         {
+            await output.WriteLineAsync("s1: time to first chunk, C=1");
+            ttfb = await TtfbScenario.RunAsync(ctx);
+            EnsureAlive(broker);
+        }
+        if (options.Runs("s2"))
+        {
+            await output.WriteLineAsync($"s2: throughput, C={options.ThroughputConcurrency}");
+            throughput = await ThroughputScenario.RunAsync(ctx);
+            EnsureAlive(broker);
+        }
+        if (options.Runs("s4"))
+        {
+            await output.WriteLineAsync($"s4: non-stream, C={options.NonStreamConcurrency}");
+            nonStream = await NonStreamScenario.RunAsync(ctx);
+            EnsureAlive(broker);
+        }
+        var open = new List<OpenStreamsResult>();
+        var fdLimit = Math.Min(machine.OpenFilesLimit, ProcessStats.OpenFilesLimit(broker.Pid));
+        var maxStreams = (int)Math.Min(int.MaxValue, (fdLimit - FdReserve) / 2);
+        foreach (var requested in options.Runs("s3") ? options.OpenStreamCounts : [])
+        {
+            var n = Math.Min(requested, maxStreams);
+            if (n < requested)
+                await output.WriteLineAsync($"s3: {requested:N0} streams need 2 × N descriptors in the broker and in the bench process; "
+                    + $"the open-files limit is {fdLimit} and cannot be raised here: running N={n:N0}");
             await output.WriteLineAsync($"s3: {n:N0} concurrent paced streams");
-            open.Add(await OpenStreamsScenario.RunAsync(ctx, n, probe));
+            open.Add(await OpenStreamsScenario.RunAsync(ctx, requested, n, probe));
             EnsureAlive(broker);
         }
 
@@ -63,6 +86,7 @@ public static class BenchRunner
             await output.WriteLineAsync($"broker wrote {broker.LogLines} log lines; first:");
             foreach (var line in broker.FirstLogLines) await output.WriteLineAsync("  " + line);
         }
+        await output.WriteLineAsync($"run took {report.Duration.TotalSeconds:0} s");
         if (options.DocPath is not null)
         {
             MarkdownReport.Write(report, options.DocPath);

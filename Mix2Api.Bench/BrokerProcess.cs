@@ -44,7 +44,8 @@ public sealed class BrokerProcess : IAsyncDisposable
     /// <summary>The first lines it wrote (enough to see what went wrong).</summary>
     public IReadOnlyList<string> FirstLogLines => [.. _log];
 
-    public static async Task<BrokerProcess> StartAsync(string brokerDll, Uri upstreamBase, string? core, TimeSpan readyTimeout)
+    public static async Task<BrokerProcess> StartAsync(string brokerDll, Uri upstreamBase, string? core,
+        IReadOnlyDictionary<string, string> extraEnvironment, TimeSpan readyTimeout)
     {
         var port = FreePort();
         var pinned = core is not null && TasksetExists();
@@ -74,6 +75,7 @@ public sealed class BrokerProcess : IAsyncDisposable
         env["INBOUND_AUTH_MODE"] = "none";
         env["LOG_LEVEL"] = "warning";
         env["MAX_CONCURRENT_REQUESTS"] = "0";
+        foreach (var (name, value) in extraEnvironment) env[name] = value;
 
         var process = Process.Start(info) ?? throw new InvalidOperationException("could not start the broker process");
         var broker = new BrokerProcess(process, new Uri($"http://127.0.0.1:{port}/"), pinned);

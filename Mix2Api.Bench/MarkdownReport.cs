@@ -37,7 +37,8 @@ public static class MarkdownReport
             + $"simulator + load generator on CPU {r.BenchCpus} (they share that core)\n");
         s.Append($"- Load average (1/5/15 min) at start {m.LoadAverage}, at end {r.LoadAverageAtEnd}; open-files limit {m.OpenFilesLimit}\n");
         s.Append($"- Broker: Release build, `LOG_LEVEL=warning`, workstation non-concurrent GC; peak RSS {r.BrokerPeakRssKb / 1024.0:0.0} MiB; "
-            + $"{r.BrokerLogLines} log lines during the run\n\n");
+            + $"{r.BrokerLogLines} log lines during the run"
+            + string.Concat(r.Options.BrokerEnvironment.Select(e => $"; extra environment `{e.Key}={e.Value}`")) + "\n\n");
         s.Append("### Targets\n\n").Append(ReportTables.Targets(r).ToMarkdown()).Append('\n');
         s.Append("### Figures\n\n").Append(ReportTables.Figures(r).ToMarkdown()).Append('\n');
         var failures = ReportTables.FailureSamples(r).ToList();

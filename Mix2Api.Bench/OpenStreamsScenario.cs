@@ -3,80 +3,109 @@ using Mix2Api.Host.Simulator;
 
 namespace Mix2Api.Bench;
 
-/// <summary>s3 figures for one N.</summary>
-public sealed record OpenStreamsResult(int Streams, int Opened, int Failures, string FailureSample, double RampSeconds,
-    long IdleRssKb, long OpenRssKb, long BrokerSeenOpen, int BrokerThreads, long BenchIdleRssKb, long BenchOpenRssKb,
-    int ChunksPerStream, ResourceUse Use)
+/// <summary>One side (broker or direct) of s3: how the streams opened and what memory they took.</summary>
+public sealed record OpenStreamsSide(int Opened, int Failures, string FailureSample, double RampSeconds,
+    long BrokerIdleRssKb, long BrokerOpenRssKb, long BrokerSeenOpen, int BrokerThreads, long BenchIdleRssKb, long BenchOpenRssKb, ResourceUse Use)
 {
-    /// <summary>(RSS with all open − RSS idle) / N, in KiB.</summary>
-    public double KbPerStream => (OpenRssKb - IdleRssKb) / (double)Streams;
+    /// <summary>Bench process (simulator + client side of every stream) memory per stream, KiB.</summary>
+    public double BenchKbPerStream(int n) => (BenchOpenRssKb - BenchIdleRssKb) / (double)n;
+}
 
-    /// <summary>The same for the bench process (simulator + client side of every stream).</summary>
-    public double BenchKbPerStream => (BenchOpenRssKb - BenchIdleRssKb) / (double)Streams;
+/// <summary>s3 figures for one N.</summary>
+/// <param name="Requested">N asked for; <paramref name="Streams"/> is less when the open-files limit cannot hold 2 × N sockets per process.</param>
+public sealed record OpenStreamsResult(int Requested, int Streams, int ChunksPerStream, OpenStreamsSide Broker, OpenStreamsSide Direct)
+{
+    /// <summary>(broker RSS with all open − broker RSS idle) / N, in KiB.</summary>
+    public double KbPerStream => (Broker.BrokerOpenRssKb - Broker.BrokerIdleRssKb) / (double)Streams;
+
+    public int Opened => Broker.Opened;
+
+    public int Failures => Broker.Failures;
+
+    public bool Capped => Streams < Requested;
 }
 
 /// <summary>
-/// s3: N paced streams open at once. The simulator sends one content chunk per pace, then holds every
-/// stream at a gate (with keep-alive comments) until all N are open and memory has been read, so no
-/// stream can finish early however long the ramp takes. Opening is limited to a burst of connects at a
-/// time so the accept queues do not overflow.
+/// s3: N paced streams open at once, first straight to the simulator (to see what the simulator and the
+/// client cost and how fast they open), then through the broker. The simulator sends one content chunk
+/// per pace, then holds every stream at a gate (with keep-alive comments) until all N are open and memory
+/// has been read, so no stream can finish early however long the ramp takes. Opening is limited to a
+/// burst of connects at a time so the accept queues do not overflow.
 /// </summary>
 public static class OpenStreamsScenario
 {
     private static readonly TimeSpan OpenTimeout = TimeSpan.FromMinutes(2);
+    private static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(5);
 
-    public static async Task<OpenStreamsResult> RunAsync(BenchContext ctx, int n, HttpClient probe)
+    public static async Task<OpenStreamsResult> RunAsync(BenchContext ctx, int requested, int n, HttpClient probe)
     {
         var o = ctx.Options;
-        // Paced part long enough to cover the ramp of most runs; the gate covers the rest.
-        var paced = 6 + 2 * n / 1000;
-        var gate = new SimGate($"open-{n}");
-        var script = new SimScript($"paced-{n}", SimScripts.Answer(null,
+        const string prompt = "Keep this stream open for the benchmark.";
+        var (broker, direct) = await ctx.PairAsync(prompt, stream: true);
+        // Paced long enough to cover a typical ramp; the gate covers the rest.
+        var paced = 6 + n / 1000;
+        var previousDefault = ctx.Simulator.Simulator.DefaultScript;
+        try
+        {
+            var directSide = await RunSideAsync(ctx, direct, n, paced, probe);
+            var brokerSide = await RunSideAsync(ctx, broker, n, paced, probe);
+            return new OpenStreamsResult(requested, n, paced + 1, brokerSide, directSide);
+        }
+        finally
+        {
+            ctx.Simulator.Simulator.DefaultScript = previousDefault;
+        }
+    }
+
+    private static async Task<OpenStreamsSide> RunSideAsync(BenchContext ctx, Target target, int n, int paced, HttpClient probe)
+    {
+        var o = ctx.Options;
+        var gate = new SimGate($"open-{target.Name}-{n}");
+        ctx.Simulator.Simulator.DefaultScript = new SimScript($"paced-{n}", SimScripts.Answer(null,
             new SimStep.TextDeltas(SimScripts.LongText(paced), paced, o.Pace),
             new SimStep.WaitGate(gate),
             new SimStep.TextDeltas("end.", 1))) { KeepAliveInterval = o.Pace };
         var expectedChunks = paced + 1;
-        var target = ctx.BrokerTarget("Keep this stream open for the benchmark.", stream: true);
-        var previousDefault = ctx.Simulator.Simulator.DefaultScript;
-        ctx.Simulator.Simulator.DefaultScript = script;
+        var label = $"s3 N={n} {target.Name}";
         try
         {
             await Task.Delay(1_000);
             var idleRss = ProcessStats.RssKb(ctx.Broker.Pid);
             var benchIdleRss = ProcessStats.RssKb(Environment.ProcessId);
-            ctx.Say($"  s3 N={n}: broker idle RSS {idleRss / 1024.0:0.0} MiB; opening {n} streams ({paced} chunks {o.Pace.TotalMilliseconds:0} ms apart, then a gate)");
+            ctx.Say($"  {label}: broker idle RSS {idleRss / 1024.0:0.0} MiB; opening {n} streams ({paced} chunks {o.Pace.TotalMilliseconds:0} ms apart, then a gate)");
 
             using var connecting = new SemaphoreSlim(o.OpenBurst);
-            using var deadline = new CancellationTokenSource(paced * o.Pace + TimeSpan.FromMinutes(3));
+            using var deadline = new CancellationTokenSource(paced * o.Pace + OpenTimeout + TimeSpan.FromMinutes(1));
             var allOpen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             var opened = 0;
             var settled = 0;
             void Settle()
             {
+                connecting.Release();
                 if (Interlocked.Increment(ref settled) == n) allOpen.TrySetResult();
             }
 
             var meter = ResourceMeter.Start(ctx.Broker.Pid);
             var start = Stopwatch.GetTimestamp();
+            var progress = ReportProgressAsync(ctx, n, allOpen.Task, () => Volatile.Read(ref opened));
             var streams = new Task<StreamResult>[n];
             for (var i = 0; i < n; i++)
             {
                 await connecting.WaitAsync(deadline.Token);
                 streams[i] = Task.Run(async () =>
                 {
-                    var released = 0;
-                    void OnOpen()
-                    {
-                        Interlocked.Increment(ref opened);
-                        if (Interlocked.Exchange(ref released, 1) == 0) { connecting.Release(); Settle(); }
-                    }
+                    var settledHere = 0;
                     try
                     {
-                        return await ctx.Client.RunAsync(target, deadline.Token, OnOpen);
+                        return await ctx.Client.RunAsync(target, deadline.Token, () =>
+                        {
+                            Interlocked.Increment(ref opened);
+                            if (Interlocked.Exchange(ref settledHere, 1) == 0) Settle();
+                        });
                     }
                     finally
                     {
-                        if (Interlocked.Exchange(ref released, 1) == 0) { connecting.Release(); Settle(); }
+                        if (Interlocked.Exchange(ref settledHere, 1) == 0) Settle();
                     }
                 });
             }
@@ -86,29 +115,44 @@ public static class OpenStreamsScenario
             }
             catch (TimeoutException)
             {
-                ctx.Say($"  s3 N={n}: only {opened} streams open after {OpenTimeout.TotalSeconds:0} s; measuring anyway");
+                ctx.Say($"  {label}: only {opened} streams open after {OpenTimeout.TotalSeconds:0} s; measuring anyway");
             }
             var ramp = Stopwatch.GetElapsedTime(start).TotalSeconds;
-            ctx.Say($"  s3 N={n}: {opened} open after {ramp:0.0} s; settling");
+            allOpen.TrySetResult();
+            await progress;
+            ctx.Say($"  {label}: {opened} open after {ramp:0.0} s; settling");
 
             await Task.Delay(o.Pace * 2 + TimeSpan.FromMilliseconds(500));
             var openRss = ProcessStats.RssKb(ctx.Broker.Pid);
             var benchOpenRss = ProcessStats.RssKb(Environment.ProcessId);
             var threads = ProcessStats.Threads(ctx.Broker.Pid);
             var seen = await ctx.Broker.ActiveStreamsAsync(probe);
-            ctx.Say($"  s3 N={n}: broker RSS {openRss / 1024.0:0.0} MiB, {threads} threads, broker counts {seen} open streams; opening the gate");
+            ctx.Say($"  {label}: broker RSS {openRss / 1024.0:0.0} MiB, {threads} threads, broker counts {seen} open streams; "
+                + $"bench RSS {benchIdleRss / 1024.0:0.0} → {benchOpenRss / 1024.0:0.0} MiB; opening the gate");
 
             gate.Open();
             var results = await Task.WhenAll(streams);
             var use = meter.Stop();
             var failures = results.Where(r => !r.IsSuccess(expectedChunks, streamed: true)).ToList();
-            return new OpenStreamsResult(n, opened, failures.Count, BenchContext.Describe(failures, expectedChunks), ramp,
-                idleRss, openRss, seen, threads, benchIdleRss, benchOpenRss, expectedChunks, use);
+            return new OpenStreamsSide(opened, failures.Count, BenchContext.Describe(failures, expectedChunks), ramp,
+                idleRss, openRss, seen, threads, benchIdleRss, benchOpenRss, use);
         }
         finally
         {
             gate.Open();
-            ctx.Simulator.Simulator.DefaultScript = previousDefault;
+        }
+    }
+
+    // A ramp of 10,000 can take a while: say how far it got and which core is busy.
+    private static async Task ReportProgressAsync(BenchContext ctx, int n, Task done, Func<int> opened)
+    {
+        while (true)
+        {
+            var meter = ResourceMeter.Start(ctx.Broker.Pid);
+            if (await Task.WhenAny(done, Task.Delay(ProgressInterval)) == done) return;
+            var use = meter.Stop();
+            ctx.Say($"    {opened():N0}/{n:N0} open; core busy broker {use.BrokerCore:P0}, bench {use.BenchCore:P0}; "
+                + $"broker RSS {ProcessStats.RssKb(ctx.Broker.Pid) / 1024.0:0} MiB, {ProcessStats.Threads(ctx.Broker.Pid)} threads");
         }
     }
 }

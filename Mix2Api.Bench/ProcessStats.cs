@@ -15,12 +15,19 @@ public static class ProcessStats
     /// <summary>utime + stime of <paramref name="pid"/>, in milliseconds.</summary>
     public static double CpuMs(int pid)
     {
+        var (user, system) = CpuSplitMs(pid);
+        return user + system;
+    }
+
+    /// <summary>utime (user mode) and stime (kernel: syscalls, and on loopback the TCP work of the peer too), in milliseconds.</summary>
+    public static (double User, double System) CpuSplitMs(int pid)
+    {
         var stat = File.ReadAllText($"/proc/{pid}/stat");
         // The command name (field 2) may contain spaces and parentheses: fields are counted after its last ')'.
         var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
         var utime = long.Parse(fields[11], CultureInfo.InvariantCulture);
         var stime = long.Parse(fields[12], CultureInfo.InvariantCulture);
-        return (utime + stime) * 1000.0 / ClockTicks;
+        return (utime * 1000.0 / ClockTicks, stime * 1000.0 / ClockTicks);
     }
 
     /// <summary>Resident set size in KiB (<c>VmRSS</c>).</summary>
