@@ -36,6 +36,9 @@ public sealed record BenchOptions
     /// <summary>Extra environment of the broker (<c>--broker-env K=V</c>), to try a setting without a rebuild.</summary>
     public IReadOnlyDictionary<string, string> BrokerEnvironment { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>Lowers the broker's open-files limit (<c>--broker-fd-limit N</c>) to watch it run out of descriptors.</summary>
+    public int? BrokerFdLimit { get; init; }
+
     /// <summary>Scenarios to run (s1…s4); null: all.</summary>
     public IReadOnlyList<string>? Only { get; init; }
 
@@ -100,11 +103,14 @@ public sealed record BenchOptions
                     if (pair.Length != 2) throw new ArgumentException("--broker-env takes NAME=VALUE");
                     options = options with { BrokerEnvironment = new Dictionary<string, string>(options.BrokerEnvironment) { [pair[0]] = pair[1] } };
                     break;
+                case "--broker-fd-limit":
+                    options = options with { BrokerFdLimit = int.Parse(Value(args, ref i), System.Globalization.CultureInfo.InvariantCulture) };
+                    break;
                 case "--no-pin":
                     options = options with { BrokerCore = null };
                     break;
                 default:
-                    throw new ArgumentException($"unknown argument '{args[i]}' (known: --quick, --only s1,s2,s3,s4, --streams N[,N], --broker-env K=V, --broker-dll PATH, --doc PATH, --no-doc, --no-pin)");
+                    throw new ArgumentException($"unknown argument '{args[i]}' (known: --quick, --only s1,s2,s3,s4, --streams N[,N], --broker-env K=V, --broker-fd-limit N, --broker-dll PATH, --doc PATH, --no-doc, --no-pin)");
             }
         }
         return options;

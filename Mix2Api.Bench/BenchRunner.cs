@@ -6,7 +6,7 @@ namespace Mix2Api.Bench;
 public static class BenchRunner
 {
     // Descriptors a process needs besides the two sockets per stream (runtime, listeners, pools, /proc reads).
-    private const int FdReserve = 400;
+    private const int FdReserve = 600;
 
     public static async Task<int> RunAsync(BenchOptions options, TextWriter output)
     {
@@ -28,7 +28,7 @@ public static class BenchRunner
 
         await using var simulator = await SimulatorServer.StartAsync(new SimulatorOptions { RecordLimit = 64 });
         await using var broker = await BrokerProcess.StartAsync(options.BrokerDll, simulator.BaseUrl, options.BrokerCore,
-            options.BrokerEnvironment, TimeSpan.FromSeconds(60));
+            options.BrokerEnvironment, options.BrokerFdLimit, TimeSpan.FromSeconds(60));
         var brokerCpus = ProcessStats.AllowedCpus(broker.Pid);
         await output.WriteLineAsync($"broker pid {broker.Pid} on CPU {brokerCpus}{(broker.Pinned ? " (taskset)" : " (not pinned)")}, "
             + $"open-files limit {ProcessStats.OpenFilesLimit(broker.Pid)}; simulator at {simulator.BaseUrl}"
@@ -59,17 +59,17 @@ public static class BenchRunner
             nonStream = await NonStreamScenario.RunAsync(ctx);
             EnsureAlive(broker);
         }
-        var open = new List<OpenStreamsResult>();
-        var fdLimit = Math.Min(machine.OpenFilesLimit, ProcessStats.OpenFilesLimit(broker.Pid));
-        var maxStreams = (int)Math.Min(int.MaxValue, (fdLimit - FdReserve) / 2);
-        foreach (var requested in options.Runs("s3") ? options.OpenStreamCounts : [])
+        IReadOnlyList<OpenStreamsResult> open = [];
+        if (options.Runs("s3") && options.OpenStreamCounts.Count > 0)
         {
-            var n = Math.Min(requested, maxStreams);
-            if (n < requested)
+            var fdLimit = Math.Min(machine.OpenFilesLimit, ProcessStats.OpenFilesLimit(broker.Pid));
+            var maxStreams = (int)Math.Min(int.MaxValue, (fdLimit - FdReserve) / 2);
+            var counts = options.OpenStreamCounts.Select(requested => (requested, Math.Min(requested, maxStreams))).ToList();
+            foreach (var (requested, n) in counts.Where(c => c.Item2 < c.requested))
                 await output.WriteLineAsync($"s3: {requested:N0} streams need 2 × N descriptors in the broker and in the bench process; "
                     + $"the open-files limit is {fdLimit} and cannot be raised here: running N={n:N0}");
-            await output.WriteLineAsync($"s3: {n:N0} concurrent paced streams");
-            open.Add(await OpenStreamsScenario.RunAsync(ctx, requested, n, probe));
+            await output.WriteLineAsync($"s3: {string.Join(", ", counts.Select(c => c.Item2.ToString("N0")))} concurrent paced streams, direct then broker");
+            open = await OpenStreamsScenario.RunAsync(ctx, counts, probe);
             EnsureAlive(broker);
         }
 

@@ -44,26 +44,26 @@ public sealed class BrokerProcess : IAsyncDisposable
     /// <summary>The first lines it wrote (enough to see what went wrong).</summary>
     public IReadOnlyList<string> FirstLogLines => [.. _log];
 
+    /// <param name="fdLimit">When set, the broker's open-files limit is lowered to this (prlimit), to see how it behaves when descriptors run out.</param>
     public static async Task<BrokerProcess> StartAsync(string brokerDll, Uri upstreamBase, string? core,
-        IReadOnlyDictionary<string, string> extraEnvironment, TimeSpan readyTimeout)
+        IReadOnlyDictionary<string, string> extraEnvironment, int? fdLimit, TimeSpan readyTimeout)
     {
         var port = FreePort();
         var pinned = core is not null && TasksetExists();
+        // Each wrapper execs the next, so the process id stays the broker's.
+        var command = new List<string>();
+        if (fdLimit is { } limit) command.AddRange(["prlimit", $"--nofile={limit}:{limit}", "--"]);
+        if (pinned) command.AddRange(["taskset", "-c", core!]);
+        command.AddRange(["dotnet", brokerDll]);
         var info = new ProcessStartInfo
         {
-            FileName = pinned ? "taskset" : "dotnet",
+            FileName = command[0],
             WorkingDirectory = Path.GetDirectoryName(brokerDll)!,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        if (pinned)
-        {
-            info.ArgumentList.Add("-c");
-            info.ArgumentList.Add(core!);
-            info.ArgumentList.Add("dotnet");
-        }
-        info.ArgumentList.Add(brokerDll);
+        foreach (var arg in command.Skip(1)) info.ArgumentList.Add(arg);
         var env = info.Environment;
         env["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
         env["ASPNETCORE_ENVIRONMENT"] = "Production";
@@ -78,6 +78,9 @@ public sealed class BrokerProcess : IAsyncDisposable
         foreach (var (name, value) in extraEnvironment) env[name] = value;
 
         var process = Process.Start(info) ?? throw new InvalidOperationException("could not start the broker process");
+        // The ./bench script kills a broker left behind by a bench process that died (a fatal error skips DisposeAsync).
+        if (Environment.GetEnvironmentVariable("BENCH_BROKER_PIDFILE") is { Length: > 0 } pidFile)
+            await File.WriteAllTextAsync(pidFile, process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
         var broker = new BrokerProcess(process, new Uri($"http://127.0.0.1:{port}/"), pinned);
         await broker.WaitReadyAsync(readyTimeout);
         return broker;

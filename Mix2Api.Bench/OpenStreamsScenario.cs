@@ -37,25 +37,37 @@ public static class OpenStreamsScenario
     private static readonly TimeSpan OpenTimeout = TimeSpan.FromMinutes(2);
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(5);
 
-    public static async Task<OpenStreamsResult> RunAsync(BenchContext ctx, int requested, int n, HttpClient probe)
+    /// <summary>
+    /// Runs every N direct first, then every N through the broker, in increasing N. The order matters where
+    /// descriptors are scarce: the broker keeps its upstream connections pooled after a phase (each holding a
+    /// socket in the simulator), and a larger broker phase reuses them, while a direct phase could not.
+    /// </summary>
+    public static async Task<IReadOnlyList<OpenStreamsResult>> RunAsync(BenchContext ctx, IReadOnlyList<(int Requested, int N)> counts, HttpClient probe)
     {
-        var o = ctx.Options;
         const string prompt = "Keep this stream open for the benchmark.";
         var (broker, direct) = await ctx.PairAsync(prompt, stream: true);
-        // Paced long enough to cover a typical ramp; the gate covers the rest.
-        var paced = 6 + n / 1000;
         var previousDefault = ctx.Simulator.Simulator.DefaultScript;
+        var ordered = counts.OrderBy(c => c.N).ToList();
         try
         {
-            var directSide = await RunSideAsync(ctx, direct, n, paced, probe);
-            var brokerSide = await RunSideAsync(ctx, broker, n, paced, probe);
-            return new OpenStreamsResult(requested, n, paced + 1, brokerSide, directSide);
+            var directSides = new List<OpenStreamsSide>();
+            foreach (var (_, n) in ordered) directSides.Add(await RunSideAsync(ctx, direct, n, Paced(n), probe));
+            var results = new List<OpenStreamsResult>();
+            for (var i = 0; i < ordered.Count; i++)
+            {
+                var (requested, n) = ordered[i];
+                results.Add(new OpenStreamsResult(requested, n, Paced(n) + 1, await RunSideAsync(ctx, broker, n, Paced(n), probe), directSides[i]));
+            }
+            return results;
         }
         finally
         {
             ctx.Simulator.Simulator.DefaultScript = previousDefault;
         }
     }
+
+    // Paced long enough to cover a typical ramp; the gate covers the rest.
+    private static int Paced(int n) => 6 + n / 1000;
 
     private static async Task<OpenStreamsSide> RunSideAsync(BenchContext ctx, Target target, int n, int paced, HttpClient probe)
     {
@@ -85,6 +97,8 @@ public static class OpenStreamsScenario
                 if (Interlocked.Increment(ref settled) == n) allOpen.TrySetResult();
             }
 
+            // A client of its own: disposing it closes its N connections at once (a pooled client would keep them).
+            using var client = new LoadClient();
             var meter = ResourceMeter.Start(ctx.Broker.Pid);
             var start = Stopwatch.GetTimestamp();
             var progress = ReportProgressAsync(ctx, n, allOpen.Task, () => Volatile.Read(ref opened));
@@ -97,7 +111,7 @@ public static class OpenStreamsScenario
                     var settledHere = 0;
                     try
                     {
-                        return await ctx.Client.RunAsync(target, deadline.Token, () =>
+                        return await client.RunAsync(target, deadline.Token, () =>
                         {
                             Interlocked.Increment(ref opened);
                             if (Interlocked.Exchange(ref settledHere, 1) == 0) Settle();
