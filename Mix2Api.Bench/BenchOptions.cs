@@ -13,7 +13,12 @@ public sealed record BenchOptions
     /// <summary>The core the broker is pinned to (<c>taskset -c</c>); null: not pinned.</summary>
     public string? BrokerCore { get; init; } = "0";
 
-    public int TtfbWarmup { get; init; } = 200;
+    /// <summary>Mixed load before anything is measured, until the JIT has settled (see <see cref="Warmup.RunMixAsync"/>).</summary>
+    public TimeSpan WarmupTime { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Load of the scenario's own shape just before it is measured.</summary>
+    public TimeSpan ScenarioWarmupTime { get; init; } = TimeSpan.FromSeconds(3);
+
     public int TtfbRequests { get; init; } = 500;
     public int TtfbChunks { get; init; } = 20;
 
@@ -59,7 +64,8 @@ public sealed record BenchOptions
     {
         Quick = true,
         DocPath = null,
-        TtfbWarmup = 100,
+        WarmupTime = TimeSpan.FromSeconds(12),
+        ScenarioWarmupTime = TimeSpan.FromSeconds(1),
         TtfbRequests = 200,
         ThroughputStreams = 384,
         ThroughputLongStreams = 128,
@@ -70,7 +76,7 @@ public sealed record BenchOptions
     public static string DefaultBrokerDll(string repoRoot) =>
         Path.Combine(repoRoot, "Mix2Api.Host", "bin", "Release", "net10.0", "Mix2Api.Host.dll");
 
-    /// <summary>Parses <c>[--quick] [--only s1,s3] [--streams N,N] [--broker-env K=V] [--broker-dll PATH] [--doc PATH | --no-doc] [--no-pin]</c>.</summary>
+    /// <summary>Parses <c>[--quick] [--only s1,s3] [--streams N,N] [--warmup S] [--broker-env K=V] [--broker-dll PATH] [--doc PATH | --no-doc] [--no-pin]</c>.</summary>
     public static BenchOptions Parse(string[] args)
     {
         var root = FindRepoRoot();
@@ -106,11 +112,14 @@ public sealed record BenchOptions
                 case "--broker-fd-limit":
                     options = options with { BrokerFdLimit = int.Parse(Value(args, ref i), System.Globalization.CultureInfo.InvariantCulture) };
                     break;
+                case "--warmup":
+                    options = options with { WarmupTime = TimeSpan.FromSeconds(double.Parse(Value(args, ref i), System.Globalization.CultureInfo.InvariantCulture)) };
+                    break;
                 case "--no-pin":
                     options = options with { BrokerCore = null };
                     break;
                 default:
-                    throw new ArgumentException($"unknown argument '{args[i]}' (known: --quick, --only s1,s2,s3,s4, --streams N[,N], --broker-env K=V, --broker-fd-limit N, --broker-dll PATH, --doc PATH, --no-doc, --no-pin)");
+                    throw new ArgumentException($"unknown argument '{args[i]}' (known: --quick, --only s1,s2,s3,s4, --streams N[,N], --warmup SECONDS, --broker-env K=V, --broker-fd-limit N, --broker-dll PATH, --doc PATH, --no-doc, --no-pin)");
             }
         }
         return options;

@@ -38,6 +38,10 @@ public static class BenchRunner
         using var probe = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
         var ctx = new BenchContext(options, broker, simulator, client, output);
 
+        await output.WriteLineAsync($"warm-up: {options.WarmupTime.TotalSeconds:0} s of every request shape, broker and direct");
+        await Warmup.RunMixAsync(ctx);
+        EnsureAlive(broker);
+
         TtfbResult? ttfb = null;
         ThroughputResult? throughput = null;
         NonStreamResult? nonStream = null;

@@ -15,10 +15,12 @@ public static class NonStreamScenario
     {
         var o = ctx.Options;
         var (broker, direct) = await ctx.PairAsync($"Answer in one piece. [[sim:long chunks={o.NonStreamChunks}]]", stream: false);
-        ctx.Say($"  s4 warm-up: {o.NonStreamConcurrency * 10} requests each side");
-        await ClosedLoop.RunAsync(o.NonStreamConcurrency, o.NonStreamConcurrency * 10, () => ctx.Client.RunAsync(broker, CancellationToken.None));
-        await ClosedLoop.RunAsync(o.NonStreamConcurrency, o.NonStreamConcurrency * 10, () => ctx.Client.RunAsync(direct, CancellationToken.None));
-        await Task.Delay(500);
+        ctx.Say($"  s4 warm-up: {o.ScenarioWarmupTime.TotalSeconds:0} s at C={o.NonStreamConcurrency}, both sides");
+        await Warmup.RunAsync(o.ScenarioWarmupTime, async () =>
+        {
+            await ClosedLoop.RunAsync(o.NonStreamConcurrency, o.NonStreamConcurrency * 4, () => ctx.Client.RunAsync(broker, CancellationToken.None));
+            await ClosedLoop.RunAsync(o.NonStreamConcurrency, o.NonStreamConcurrency * 4, () => ctx.Client.RunAsync(direct, CancellationToken.None));
+        });
 
         ctx.Say($"  s4 direct: {o.NonStreamRequests} requests at C={o.NonStreamConcurrency}");
         var meter = ResourceMeter.Start(ctx.Broker.Pid);

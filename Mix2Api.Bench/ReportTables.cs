@@ -36,7 +36,8 @@ public static class ReportTables
             t.Row("", "ramp (all open)", $"{b.RampSeconds:0.0} s", $"{d.RampSeconds:0.0} s", $"{r.Options.OpenBurst} connecting at a time");
             t.Row("", "broker RSS idle → all open", $"{Mib(b.BrokerIdleRssKb)} → {Mib(b.BrokerOpenRssKb)}", "-", $"{b.BrokerThreads} threads");
             t.Row("", "broker memory per open stream", $"{F(s3.KbPerStream)} KB", "-", "(RSS open − RSS idle) / N");
-            t.Row("", "bench memory per stream", $"{F(b.BenchKbPerStream(s3.Streams))} KB", $"{F(d.BenchKbPerStream(s3.Streams))} KB", "simulator + client sides");
+            t.Row("", "bench memory per stream", "-", $"{F(d.BenchKbPerStream(s3.Streams))} KB",
+                "simulator + client: one Kestrel and one HttpClient connection per stream");
             t.Row("", "core busy: broker / bench", Pct(b.Use.BrokerCore) + " / " + Pct(b.Use.BenchCore), "- / " + Pct(d.Use.BenchCore),
                 $"whole phase ({b.Use.WallMs / 1000:0} s / {d.Use.WallMs / 1000:0} s)");
         }

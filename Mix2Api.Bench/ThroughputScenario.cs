@@ -33,10 +33,12 @@ public static class ThroughputScenario
     {
         var o = ctx.Options;
         var (broker, direct) = await ctx.PairAsync($"Stream fast. [[sim:long chunks={o.ThroughputChunks}]]", stream: true);
-        ctx.Say($"  s2 warm-up: {o.ThroughputConcurrency * 2} streams each side");
-        await ClosedLoop.RunAsync(o.ThroughputConcurrency, o.ThroughputConcurrency * 2, () => ctx.Client.RunAsync(broker, CancellationToken.None));
-        await ClosedLoop.RunAsync(o.ThroughputConcurrency, o.ThroughputConcurrency * 2, () => ctx.Client.RunAsync(direct, CancellationToken.None));
-        await Task.Delay(500);
+        ctx.Say($"  s2 warm-up: {o.ScenarioWarmupTime.TotalSeconds:0} s at C={o.ThroughputConcurrency}, both sides");
+        await Warmup.RunAsync(o.ScenarioWarmupTime, async () =>
+        {
+            await ClosedLoop.RunAsync(o.ThroughputConcurrency, o.ThroughputConcurrency, () => ctx.Client.RunAsync(broker, CancellationToken.None));
+            await ClosedLoop.RunAsync(o.ThroughputConcurrency, o.ThroughputConcurrency, () => ctx.Client.RunAsync(direct, CancellationToken.None));
+        });
 
         ctx.Say($"  s2 direct: {o.ThroughputStreams} streams at C={o.ThroughputConcurrency}");
         var directSide = await MeasureAsync(ctx, direct, o.ThroughputStreams, o.ThroughputChunks);
@@ -45,7 +47,8 @@ public static class ThroughputScenario
         var brokerSide = await MeasureAsync(ctx, broker, o.ThroughputStreams, o.ThroughputChunks);
 
         var (longBroker, _) = await ctx.PairAsync($"Stream longer. [[sim:long chunks={o.ThroughputLongChunks}]]", stream: true);
-        await ClosedLoop.RunAsync(o.ThroughputConcurrency, o.ThroughputConcurrency, () => ctx.Client.RunAsync(longBroker, CancellationToken.None));
+        await Warmup.RunAsync(TimeSpan.Zero,
+            () => ClosedLoop.RunAsync(o.ThroughputConcurrency, o.ThroughputConcurrency, () => ctx.Client.RunAsync(longBroker, CancellationToken.None)));
         ctx.Say($"  s2 broker, long streams: {o.ThroughputLongStreams} streams of {o.ThroughputLongChunks} chunks at C={o.ThroughputConcurrency}");
         var longSide = await MeasureAsync(ctx, longBroker, o.ThroughputLongStreams, o.ThroughputLongChunks);
         return new ThroughputResult(o.ThroughputConcurrency, o.ThroughputChunks, brokerSide, directSide, o.ThroughputLongChunks, longSide);

@@ -19,13 +19,12 @@ public static class TtfbScenario
     {
         var o = ctx.Options;
         var (broker, direct) = await ctx.PairAsync($"Time to first byte, please. [[sim:long chunks={o.TtfbChunks}]]", stream: true);
-        ctx.Say($"  s1 warm-up: {o.TtfbWarmup} request pairs");
-        for (var i = 0; i < o.TtfbWarmup; i++)
+        ctx.Say($"  s1 warm-up: {o.ScenarioWarmupTime.TotalSeconds:0} s of request pairs");
+        await Warmup.RunAsync(o.ScenarioWarmupTime, async () =>
         {
             await ctx.Client.RunAsync(broker, CancellationToken.None);
             await ctx.Client.RunAsync(direct, CancellationToken.None);
-        }
-        await Task.Delay(500);
+        });
 
         var brokerTimes = new List<double>(o.TtfbRequests);
         var directTimes = new List<double>(o.TtfbRequests);
