@@ -19,7 +19,7 @@ public sealed record BenchOptions
     /// <summary>Load of the scenario's own shape just before it is measured.</summary>
     public TimeSpan ScenarioWarmupTime { get; init; } = TimeSpan.FromSeconds(3);
 
-    public int TtfbRequests { get; init; } = 500;
+    public int TtfbRequests { get; init; } = 1_000;
     public int TtfbChunks { get; init; } = 20;
 
     public int ThroughputConcurrency { get; init; } = 64;
@@ -64,9 +64,9 @@ public sealed record BenchOptions
     {
         Quick = true,
         DocPath = null,
-        WarmupTime = TimeSpan.FromSeconds(12),
+        WarmupTime = TimeSpan.FromSeconds(20),
         ScenarioWarmupTime = TimeSpan.FromSeconds(1),
-        TtfbRequests = 200,
+        TtfbRequests = 300,
         ThroughputStreams = 384,
         ThroughputLongStreams = 128,
         OpenStreamCounts = [1_000],
