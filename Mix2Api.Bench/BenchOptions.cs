@@ -64,7 +64,7 @@ public sealed record BenchOptions
     {
         Quick = true,
         DocPath = null,
-        WarmupTime = TimeSpan.FromSeconds(20),
+        WarmupTime = TimeSpan.FromSeconds(15),
         ScenarioWarmupTime = TimeSpan.FromSeconds(1),
         TtfbRequests = 300,
         ThroughputStreams = 384,

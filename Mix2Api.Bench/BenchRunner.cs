@@ -42,6 +42,21 @@ public static class BenchRunner
         await Warmup.RunMixAsync(ctx);
         EnsureAlive(broker);
 
+        try
+        {
+            return await RunScenariosAsync(options, output, started, machine, selfCpus, broker, brokerCpus, probe, ctx);
+        }
+        catch (Exception e) when (broker.HasExited)
+        {
+            // Whatever failed in the bench, the broker's death is the news.
+            await output.WriteLineAsync($"bench: stopped: {broker.DescribeExit()}\n(bench side: {e.GetType().Name}: {e.Message})");
+            return 1;
+        }
+    }
+
+    private static async Task<int> RunScenariosAsync(BenchOptions options, TextWriter output, DateTimeOffset started, MachineInfo machine,
+        string selfCpus, BrokerProcess broker, string brokerCpus, HttpClient probe, BenchContext ctx)
+    {
         TtfbResult? ttfb = null;
         ThroughputResult? throughput = null;
         NonStreamResult? nonStream = null;
@@ -66,7 +81,8 @@ public static class BenchRunner
         IReadOnlyList<OpenStreamsResult> open = [];
         if (options.Runs("s3") && options.OpenStreamCounts.Count > 0)
         {
-            var fdLimit = Math.Min(machine.OpenFilesLimit, ProcessStats.OpenFilesLimit(broker.Pid));
+            // With --broker-fd-limit the point is to let the broker run out: only the bench's own limit caps N.
+            var fdLimit = options.BrokerFdLimit is null ? Math.Min(machine.OpenFilesLimit, ProcessStats.OpenFilesLimit(broker.Pid)) : machine.OpenFilesLimit;
             var maxStreams = (int)Math.Min(int.MaxValue, (fdLimit - FdReserve) / 2);
             var counts = options.OpenStreamCounts.Select(requested => (requested, Math.Min(requested, maxStreams))).ToList();
             foreach (var (requested, n) in counts.Where(c => c.Item2 < c.requested))
@@ -88,7 +104,7 @@ public static class BenchRunner
         if (broker.LogLines > 0)
         {
             await output.WriteLineAsync($"broker wrote {broker.LogLines} log lines; first:");
-            foreach (var line in broker.FirstLogLines) await output.WriteLineAsync("  " + line);
+            foreach (var line in broker.FirstLogLines.Take(5)) await output.WriteLineAsync("  " + Clip(line));
         }
         await output.WriteLineAsync($"run took {report.Duration.TotalSeconds:0} s");
         if (options.DocPath is not null)
@@ -99,9 +115,12 @@ public static class BenchRunner
         return 0;
     }
 
+    /// <summary>A log line cut to a readable length (JSON log lines run to a kilobyte).</summary>
+    public static string Clip(string line) => line.Length <= 240 ? line : line[..240] + "…";
+
     private static void EnsureAlive(BrokerProcess broker)
     {
         if (broker.HasExited)
-            throw new InvalidOperationException($"the broker process exited during the run:\n{string.Join('\n', broker.FirstLogLines)}");
+            throw new BrokerExitedException(broker.DescribeExit());
     }
 }

@@ -14,6 +14,7 @@ public sealed class BrokerProcess : IAsyncDisposable
     private const int KeptLogLines = 20;
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _log = new();
+    private readonly ConcurrentQueue<string> _lastLog = new();
     private int _logLines;
 
     private BrokerProcess(Process process, Uri baseUrl, bool pinned)
@@ -43,6 +44,13 @@ public sealed class BrokerProcess : IAsyncDisposable
 
     /// <summary>The first lines it wrote (enough to see what went wrong).</summary>
     public IReadOnlyList<string> FirstLogLines => [.. _log];
+
+    /// <summary>The last lines it wrote after the first ones (a crash reports at the end).</summary>
+    public IReadOnlyList<string> LastLogLines => [.. _lastLog];
+
+    /// <summary>Exit code and the log, for a broker that died during the run.</summary>
+    public string DescribeExit() => $"the broker process exited with code {_process.ExitCode} ({_logLines} log lines); first:\n"
+        + string.Join('\n', FirstLogLines) + (_lastLog.IsEmpty ? "" : "\nlast:\n" + string.Join('\n', LastLogLines));
 
     /// <param name="fdLimit">When set, the broker's open-files limit is lowered to this (prlimit), to see how it behaves when descriptors run out.</param>
     public static async Task<BrokerProcess> StartAsync(string brokerDll, Uri upstreamBase, string? core,
@@ -124,7 +132,7 @@ public sealed class BrokerProcess : IAsyncDisposable
         while (Stopwatch.GetTimestamp() < deadline)
         {
             if (_process.HasExited)
-                throw new InvalidOperationException($"the broker exited with code {_process.ExitCode}:\n{string.Join('\n', FirstLogLines)}");
+                throw new InvalidOperationException(DescribeExit());
             try
             {
                 using var response = await http.GetAsync(new Uri(BaseUrl, "health/live"));
@@ -142,7 +150,13 @@ public sealed class BrokerProcess : IAsyncDisposable
     private void Keep(string? line)
     {
         if (line is null) return;
-        if (Interlocked.Increment(ref _logLines) <= KeptLogLines) _log.Enqueue(line);
+        if (Interlocked.Increment(ref _logLines) <= KeptLogLines)
+        {
+            _log.Enqueue(line);
+            return;
+        }
+        _lastLog.Enqueue(line);
+        while (_lastLog.Count > KeptLogLines && _lastLog.TryDequeue(out _)) { }
     }
 
     private static int FreePort()

@@ -51,7 +51,7 @@ public static class MarkdownReport
         if (r.BrokerFirstLogLines.Count > 0)
         {
             s.Append("### Broker log (first lines)\n\n```\n");
-            foreach (var line in r.BrokerFirstLogLines) s.Append(line).Append('\n');
+            foreach (var line in r.BrokerFirstLogLines.Take(5)) s.Append(BenchRunner.Clip(line)).Append('\n');
             s.Append("```\n\n");
         }
         s.Append(End);
