@@ -103,7 +103,7 @@ public static class BenchRunner
         foreach (var failure in ReportTables.FailureSamples(report)) await output.WriteLineAsync("failures " + failure);
         if (broker.LogLines > 0)
         {
-            await output.WriteLineAsync($"broker wrote {broker.LogLines} log lines; first:");
+            await output.WriteLineAsync($"broker wrote {broker.LogLines} log lines (all in {broker.LogPath}); first:");
             foreach (var line in broker.FirstLogLines.Take(5)) await output.WriteLineAsync("  " + Clip(line));
         }
         await output.WriteLineAsync($"run took {report.Duration.TotalSeconds:0} s");

@@ -15,11 +15,15 @@ public sealed class BrokerProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _log = new();
     private readonly ConcurrentQueue<string> _lastLog = new();
+    private readonly StreamWriter _logFile;
+    private bool _logClosed;
     private int _logLines;
 
     private BrokerProcess(Process process, Uri baseUrl, bool pinned)
     {
         _process = process;
+        LogPath = Path.Combine(Path.GetTempPath(), $"mix2api-bench-broker-{process.Id}.log");
+        _logFile = new StreamWriter(LogPath) { AutoFlush = true };
         BaseUrl = baseUrl;
         Pinned = pinned;
         process.OutputDataReceived += (_, e) => Keep(e.Data);
@@ -38,6 +42,9 @@ public sealed class BrokerProcess : IAsyncDisposable
     public bool Pinned { get; }
 
     public bool HasExited => _process.HasExited;
+
+    /// <summary>Everything the broker wrote, one file per run (the console shows only the first lines, clipped).</summary>
+    public string LogPath { get; }
 
     /// <summary>Lines the broker wrote to stdout/stderr (at LOG_LEVEL=warning: warnings and errors only).</summary>
     public int LogLines => _logLines;
@@ -123,6 +130,11 @@ public sealed class BrokerProcess : IAsyncDisposable
             await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
         }
         _process.Dispose();
+        lock (_logFile)
+        {
+            _logClosed = true;
+            _logFile.Dispose();
+        }
     }
 
     private async Task WaitReadyAsync(TimeSpan timeout)
@@ -150,6 +162,10 @@ public sealed class BrokerProcess : IAsyncDisposable
     private void Keep(string? line)
     {
         if (line is null) return;
+        lock (_logFile)
+        {
+            if (!_logClosed) _logFile.WriteLine(line);
+        }
         if (Interlocked.Increment(ref _logLines) <= KeptLogLines)
         {
             _log.Enqueue(line);
