@@ -44,6 +44,9 @@ public sealed record BenchOptions
     /// <summary>Lowers the broker's open-files limit (<c>--broker-fd-limit N</c>) to watch it run out of descriptors.</summary>
     public int? BrokerFdLimit { get; init; }
 
+    /// <summary>A reproduction to run instead of the scenarios (<c>--probe drain-race</c>); null: none.</summary>
+    public string? Probe { get; init; }
+
     /// <summary>Scenarios to run (s1…s4); null: all.</summary>
     public IReadOnlyList<string>? Only { get; init; }
 
@@ -115,11 +118,15 @@ public sealed record BenchOptions
                 case "--warmup":
                     options = options with { WarmupTime = TimeSpan.FromSeconds(double.Parse(Value(args, ref i), System.Globalization.CultureInfo.InvariantCulture)) };
                     break;
+                case "--probe":
+                    options = options with { Probe = Value(args, ref i), DocPath = null };
+                    if (options.Probe != "drain-race") throw new ArgumentException("--probe takes drain-race");
+                    break;
                 case "--no-pin":
                     options = options with { BrokerCore = null };
                     break;
                 default:
-                    throw new ArgumentException($"unknown argument '{args[i]}' (known: --quick, --only s1,s2,s3,s4, --streams N[,N], --warmup SECONDS, --broker-env K=V, --broker-fd-limit N, --broker-dll PATH, --doc PATH, --no-doc, --no-pin)");
+                    throw new ArgumentException($"unknown argument '{args[i]}' (known: --quick, --only s1,s2,s3,s4, --streams N[,N], --warmup SECONDS, --broker-env K=V, --broker-fd-limit N, --broker-dll PATH, --doc PATH, --no-doc, --no-pin, --probe drain-race)");
             }
         }
         return options;

@@ -38,6 +38,13 @@ public static class BenchRunner
         using var probe = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
         var ctx = new BenchContext(options, broker, simulator, client, output);
 
+        if (options.Probe == "drain-race")
+        {
+            var failed = await DrainRaceProbe.RunAsync(ctx, 200);
+            if (broker.LogLines > 0) await output.WriteLineAsync($"broker wrote {broker.LogLines} log lines (all in {broker.LogPath})");
+            return failed == 0 ? 0 : 1;
+        }
+
         await output.WriteLineAsync($"warm-up: {options.WarmupTime.TotalSeconds:0} s of every request shape, broker and direct");
         await Warmup.RunMixAsync(ctx);
         EnsureAlive(broker);
