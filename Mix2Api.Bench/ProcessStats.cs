@@ -30,6 +30,23 @@ public static class ProcessStats
         return (utime * 1000.0 / ClockTicks, stime * 1000.0 / ClockTicks);
     }
 
+    /// <summary>
+    /// Busy time of one CPU (everything but idle and iowait, from <c>/proc/stat</c>), in milliseconds. Minus the
+    /// broker's own CPU it tells how much of the broker's core other processes (and interrupts) took.
+    /// </summary>
+    public static double CoreBusyMs(int cpu)
+    {
+        var name = $"cpu{cpu} ";
+        foreach (var line in File.ReadLines("/proc/stat"))
+        {
+            if (!line.StartsWith(name, StringComparison.Ordinal)) continue;
+            var f = line[name.Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(x => long.Parse(x, CultureInfo.InvariantCulture)).ToArray();
+            var total = f.Take(8).Sum();
+            return (total - f[3] - f[4]) * 1000.0 / ClockTicks;
+        }
+        return double.NaN;
+    }
+
     /// <summary>Resident set size in KiB (<c>VmRSS</c>).</summary>
     public static long RssKb(int pid) => StatusKb(pid, "VmRSS:");
 

@@ -2,7 +2,7 @@ namespace Mix2Api.Bench;
 
 /// <summary>s1 figures: time to first content chunk at C=1, broker and direct, and what the broker adds.</summary>
 public sealed record TtfbResult(int Requests, int Chunks, double BrokerP50, double BrokerP99, double DirectP50, double DirectP99,
-    int Failures, string FailureSample, double BrokerCpuMsPerRequest)
+    int Failures, string FailureSample, double BrokerCpuMsPerRequest, double OtherCpuOnBrokerCoreMs, double WallMs)
 {
     public double AddedP50 => BrokerP50 - DirectP50;
     public double AddedP99 => BrokerP99 - DirectP99;
@@ -30,6 +30,11 @@ public static class TtfbScenario
         var directTimes = new List<double>(o.TtfbRequests);
         var failures = new List<StreamResult>();
         var brokerCpu = 0.0;
+        // Other processes on the broker's core delay it: measure how much of that core was not the broker.
+        var core = int.TryParse(o.BrokerCore, out var c) && ctx.Broker.Pinned ? c : -1;
+        var coreBefore = core >= 0 ? ProcessStats.CoreBusyMs(core) : double.NaN;
+        var brokerBefore = ProcessStats.CpuMs(ctx.Broker.Pid);
+        var start = System.Diagnostics.Stopwatch.GetTimestamp();
         for (var i = 0; i < o.TtfbRequests; i++)
         {
             var brokerFirst = i % 2 == 0;
@@ -42,7 +47,9 @@ public static class TtfbScenario
         return new TtfbResult(o.TtfbRequests, o.TtfbChunks,
             Percentiles.Of(brokerTimes, 0.50), Percentiles.Of(brokerTimes, 0.99),
             Percentiles.Of(directTimes, 0.50), Percentiles.Of(directTimes, 0.99),
-            failures.Count, BenchContext.Describe(failures, o.TtfbChunks), brokerCpu / o.TtfbRequests);
+            failures.Count, BenchContext.Describe(failures, o.TtfbChunks), brokerCpu / o.TtfbRequests,
+            core >= 0 ? ProcessStats.CoreBusyMs(core) - coreBefore - (ProcessStats.CpuMs(ctx.Broker.Pid) - brokerBefore) : double.NaN,
+            System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalMilliseconds);
 
         void Record(StreamResult r, List<double> times)
         {
