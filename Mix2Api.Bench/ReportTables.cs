@@ -13,7 +13,8 @@ public static class ReportTables
             t.Row($"s1 C=1, {s1.Chunks} chunks, {s1.Requests} req", "TTFB p50", Ms(s1.BrokerP50), Ms(s1.DirectP50), Signed(s1.AddedP50) + " ms");
             t.Row("", "TTFB p99", Ms(s1.BrokerP99), Ms(s1.DirectP99), Signed(s1.AddedP99) + " ms");
             t.Row("", "broker CPU per request", Ms(s1.BrokerCpuMsPerRequest), "-", $"{s1.Failures} failures");
-            t.Row("", "other load on the broker's core", Pct(s1.OtherCpuOnBrokerCoreMs / s1.WallMs), "-",
+            // Both counters tick at 10 ms, so a near-zero difference can come out slightly negative.
+            t.Row("", "other load on the broker's core", Pct(Math.Max(0, s1.OtherCpuOnBrokerCoreMs / s1.WallMs)), "-",
                 $"CPU {r.BrokerCpus} busy with anything but the broker (other processes, interrupts) during s1");
         }
         if (r.Throughput is { } s2)
