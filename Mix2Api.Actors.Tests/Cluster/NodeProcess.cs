@@ -35,18 +35,26 @@ public sealed class NodeProcess : IAsyncDisposable
     }
 
     /// <summary>Starts the node and waits (at most 60 s) until <c>/health/ready</c> answers 200.</summary>
-    public static async Task<NodeProcess> StartAsync(IDictionary<string, string> environment)
+    public static async Task<NodeProcess> StartAsync(IDictionary<string, string> environment, int? openFilesLimit = null)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "Mix2Api.Host.dll");
         if (!File.Exists(dll)) throw new FileNotFoundException("the host is not built next to the tests", dll);
         var port = FreePort();
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
+        var start = new ProcessStartInfo(openFilesLimit is null ? dotnet : "bash")
         {
             WorkingDirectory = AppContext.BaseDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (openFilesLimit is { } limit)
+        {
+            // The node runs under its own open-files limit, as a container with a low `ulimit -n` would.
+            start.ArgumentList.Add("-c");
+            start.ArgumentList.Add($"ulimit -n {limit} && exec \"$0\" \"$@\"");
+            start.ArgumentList.Add(dotnet);
+        }
         start.ArgumentList.Add(dll);
         start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";

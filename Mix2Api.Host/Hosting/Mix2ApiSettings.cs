@@ -126,7 +126,7 @@ public sealed record Mix2ApiSettings
             ModelsRequireAuth = r.Bool(SettingKeys.ModelsRequireAuth),
             StreamDefault = r.Bool(SettingKeys.StreamDefault),
             BodyLimit = r.Bytes(SettingKeys.BodyLimit),
-            MaxConcurrentRequests = r.Int(SettingKeys.MaxConcurrent),
+            MaxConcurrentRequests = EffectiveMaxRequests(r.Int(SettingKeys.MaxConcurrent), notices),
             ShutdownDrain = r.Millis(SettingKeys.ShutdownDrain),
             Models = ParseModels(r.Raw(SettingKeys.ModelList), SettingKeys.ModelList.Default),
             DefaultMaxNewTokens = r.Int(SettingKeys.MaxNewTokens, 1),
@@ -158,6 +158,20 @@ public sealed record Mix2ApiSettings
             Notices = notices,
         };
         return (settings, r.Errors);
+    }
+
+    /// <summary>
+    /// MAX_CONCURRENT_REQUESTS, bounded by what the open-files limit can carry (0 = that bound), so running
+    /// out of descriptors is a 503 for the newcomer instead of a crash for everyone.
+    /// </summary>
+    private static int EffectiveMaxRequests(int configured, List<string> notices)
+    {
+        var limit = FileDescriptorBudget.OpenFilesLimit();
+        if (FileDescriptorBudget.MaxRequests(limit) is not { } budget) return configured;
+        if (configured > 0 && configured <= budget) return configured;
+        if (configured > 0)
+            notices.Add($"MAX_CONCURRENT_REQUESTS={configured} exceeds what the open-files limit ({limit}) can carry; using {budget}. Raise `ulimit -n` for more.");
+        return budget;
     }
 
     /// <summary>MODEL_LIST as the Node adapter reads it: a JSON array, or CSV/newline separated; trimmed, de-duplicated.</summary>
