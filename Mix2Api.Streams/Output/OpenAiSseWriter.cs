@@ -24,6 +24,7 @@ public sealed class OpenAiSseWriter : IChatOutput
     };
 
     private readonly PipeWriter _pipe;
+    private readonly ChunkBuffer _chunk = new();
     private readonly Utf8JsonWriter _json;
     private readonly ChunkIdentity _identity;
     private readonly bool _includeUsage;
@@ -40,7 +41,7 @@ public sealed class OpenAiSseWriter : IChatOutput
     public OpenAiSseWriter(PipeWriter pipe, ChunkIdentity identity, bool includeUsage, bool legacyFunctions)
     {
         _pipe = pipe;
-        _json = new Utf8JsonWriter(pipe, WriterOptions);
+        _json = new Utf8JsonWriter(_chunk, WriterOptions);
         _identity = identity;
         _includeUsage = includeUsage;
         _legacyFunctions = legacyFunctions;
@@ -64,6 +65,7 @@ public sealed class OpenAiSseWriter : IChatOutput
         Field("\"content\":"u8);
         JsonString(text);
         EndDelta(null);
+        Commit();
     }
 
     public void Reasoning(ReadOnlySpan<char> text)
@@ -74,6 +76,7 @@ public sealed class OpenAiSseWriter : IChatOutput
         Field("\"reasoning_content\":"u8);
         JsonString(text);
         EndDelta(null);
+        Commit();
     }
 
     public void ToolCallStart(int index, string id, string name)
@@ -97,6 +100,7 @@ public sealed class OpenAiSseWriter : IChatOutput
             Raw(",\"arguments\":\"\"}}]"u8);
         }
         EndDelta(null);
+        Commit();
     }
 
     public void ToolCallArguments(int index, ReadOnlySpan<char> fragment)
@@ -119,12 +123,14 @@ public sealed class OpenAiSseWriter : IChatOutput
             Raw("}}]"u8);
         }
         EndDelta(null);
+        Commit();
     }
 
     public void Heartbeat()
     {
         if (_ended) return;
         Raw(": keep-alive\n\n"u8);
+        Commit();
     }
 
     public void Finish(string finishReason, UsageFigures usage)
@@ -144,6 +150,7 @@ public sealed class OpenAiSseWriter : IChatOutput
             Raw("}}\n\n"u8);
         }
         Raw("data: [DONE]\n\n"u8);
+        Commit();
         _ended = true;
     }
 
@@ -157,6 +164,7 @@ public sealed class OpenAiSseWriter : IChatOutput
         Raw(",\"code\":"u8);
         if (error.Code is null) Raw("null"u8); else JsonString(error.Code);
         Raw("}}\n\ndata: [DONE]\n\n"u8);
+        Commit();
         _ended = true;
     }
 
@@ -208,19 +216,24 @@ public sealed class OpenAiSseWriter : IChatOutput
         Raw("}]}\n\n"u8);
     }
 
-    private void Raw(ReadOnlySpan<byte> bytes)
-    {
-        _pipe.Write(bytes);
-        _unflushed += bytes.Length;
-        HasStarted = true;
-    }
+    private void Raw(ReadOnlySpan<byte> bytes) => _chunk.Write(bytes);
 
     private void JsonString(ReadOnlySpan<char> text)
     {
         _json.Reset();
         _json.WriteStringValue(text);
-        _unflushed += _json.BytesPending;
         _json.Flush();
+    }
+
+    /// <summary>Hands the assembled chunk to the response pipe in one write.</summary>
+    private void Commit()
+    {
+        var bytes = _chunk.WrittenSpan;
+        if (bytes.IsEmpty) return;
+        _pipe.Write(bytes);
+        _unflushed += bytes.Length;
+        HasStarted = true;
+        _chunk.Release();
     }
 
     private void Number(int value)

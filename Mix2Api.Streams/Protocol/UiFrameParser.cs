@@ -31,13 +31,14 @@ public static class UiFrameParser
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 64 });
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return UiFrame.Malformed;
 
-        string? type = null, text = null, errorText = null, finishReason = null, messageId = null;
+        UiFrameType? type = null;
+        string? text = null, errorText = null, finishReason = null, messageId = null;
         Ids ids = default;
         UsageFigures? usage = null;
 
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (reader.ValueTextEquals("type"u8)) type = ReadString(ref reader);
+            if (reader.ValueTextEquals("type"u8)) type = ReadType(ref reader);
             else if (reader.ValueTextEquals("delta"u8)) text = ReadString(ref reader);
             else if (reader.ValueTextEquals("errorText"u8)) errorText = ReadString(ref reader);
             else if (reader.ValueTextEquals("finishReason"u8)) finishReason = ReadString(ref reader);
@@ -81,7 +82,27 @@ public static class UiFrameParser
         };
     }
 
-    private static UiFrameType Classify(string? type, string? errorText) => type switch
+    private static UiFrameType Classify(UiFrameType? type, string? errorText)
+        // A typeless payload that carries an error is an error in any shape (SPEC §1.2).
+        => type ?? (errorText is not null ? UiFrameType.Error : UiFrameType.Unknown);
+
+    /// <summary>Classifies the <c>type</c> value on its bytes: a frame costs no string for its type.</summary>
+    private static UiFrameType? ReadType(ref Utf8JsonReader reader)
+    {
+        reader.Read();
+        if (reader.TokenType != JsonTokenType.String)
+        {
+            reader.Skip();
+            return null;
+        }
+        if (reader.ValueIsEscaped) return ClassifyName(reader.GetString());
+        var v = reader.ValueSpan;
+        if (v.SequenceEqual("text-delta"u8)) return UiFrameType.TextDelta;
+        if (v.SequenceEqual("reasoning-delta"u8)) return UiFrameType.ReasoningDelta;
+        return ClassifyName(System.Text.Encoding.UTF8.GetString(v));
+    }
+
+    private static UiFrameType ClassifyName(string? type) => type switch
     {
         "text-delta" => UiFrameType.TextDelta,
         "reasoning-delta" => UiFrameType.ReasoningDelta,
@@ -92,9 +113,7 @@ public static class UiFrameParser
         "abort" => UiFrameType.Abort,
         "data-usage" => UiFrameType.Usage,
         "start-step" or "finish-step" or "text-start" or "text-end" or "reasoning-start" or "reasoning-end" => UiFrameType.Structure,
-        _ when type is not null && (type.StartsWith("tool-", StringComparison.Ordinal)) => UiFrameType.UpstreamTool,
-        // A typeless payload that carries an error is an error in any shape (SPEC §1.2).
-        null when errorText is not null => UiFrameType.Error,
+        _ when type is not null && type.StartsWith("tool-", StringComparison.Ordinal) => UiFrameType.UpstreamTool,
         _ => UiFrameType.Unknown,
     };
 
