@@ -26,6 +26,9 @@ public abstract class ReceiveActor<T> where T : class
         {
             SingleReader = true,
             SingleWriter = false,
+            // A message to an idle actor is handled on the sender's thread (the loop is still the only
+            // reader): a request-reply costs no thread-pool hops, which is most of an idle round trip.
+            AllowSynchronousContinuations = true,
             FullMode = BoundedChannelFullMode.Wait,
         });
     }

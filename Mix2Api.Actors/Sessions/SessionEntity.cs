@@ -90,8 +90,10 @@ public sealed class SessionEntity : ReceiveActor<ISessionMessage>
             MessagesBeforeNewTurn(messages), Time.GetUtcNow().ToUnixTimeMilliseconds(), (long)_options.Ttl.TotalMilliseconds));
         if (plan.DeleteRecord) await _store.DeleteAsync(_storeKey, CancellationToken.None).ConfigureAwait(false);
         Interlocked.Increment(ref _turnsInFlight);
-        ActorsTelemetry.SessionTurns.Add(1, new KeyValuePair<string, object?>("kind", plan.Kind.ToString().ToLowerInvariant()));
-        Log.SessionTurnBegun(_key.Fingerprint, plan.Kind.ToString(), plan.SessionId is null ? "none" : Fingerprint.Of(plan.SessionId));
+        if (ActorsTelemetry.SessionTurns.Enabled)
+            ActorsTelemetry.SessionTurns.Add(1, new KeyValuePair<string, object?>("kind", plan.Kind.ToString().ToLowerInvariant()));
+        if (Log.IsEnabled(LogLevel.Debug))
+            Log.SessionTurnBegun(_key.Fingerprint, plan.Kind.ToString(), plan.SessionId is null ? "none" : Fingerprint.Of(plan.SessionId));
         return plan;
     }
 

@@ -7,7 +7,10 @@ namespace Mix2Api.Actors.Sessions;
 /// <summary>The store key of a caller's session (the Akka entity id) and how it was chosen.</summary>
 public sealed record SessionKey(string Value, string Source)
 {
-    public string Fingerprint => Streams.Diagnostics.Fingerprint.Of(Value);
+    private string? _fingerprint;
+
+    /// <summary>Computed once: it is logged and reported on every turn of the key.</summary>
+    public string Fingerprint => _fingerprint ??= Streams.Diagnostics.Fingerprint.Of(Value);
 
     /// <summary>SESSION_KEY_MODE values.</summary>
     public static readonly IReadOnlyList<string> Modes = ["model", "auth", "auth_model", "auth_model_client", "conversation"];

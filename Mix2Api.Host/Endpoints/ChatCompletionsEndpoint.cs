@@ -112,7 +112,7 @@ public sealed class ChatCompletionsEndpoint(
         var inboundBearer = InboundAuth.BearerOf(context.Request);
 
         await using var turn = await sessions.BeginTurnAsync(new SessionContext(
-            Fingerprint.Of(inboundBearer ?? ""),
+            auth.FingerprintOf(inboundBearer),
             request.Model,
             report.Client,
             SessionIdHeaders.First(context.Request, "x-session-affinity"),

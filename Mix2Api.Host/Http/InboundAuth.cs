@@ -14,7 +14,22 @@ public sealed class InboundAuth(Mix2ApiSettings settings)
 {
     private readonly byte[][] _keyHashes = settings.InboundKeys.Select(k => SHA256.HashData(Encoding.UTF8.GetBytes(k))).ToArray();
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _fingerprints = new(StringComparer.Ordinal);
+
     public bool Required => settings.InboundAuthRequired;
+
+    /// <summary>
+    /// The fingerprint of a caller's key (the session-key part), hashed once per configured key; other
+    /// values (pass-through tokens, auth off) are hashed each time rather than remembered.
+    /// </summary>
+    public string FingerprintOf(string? bearer)
+    {
+        var token = bearer ?? "";
+        if (_fingerprints.TryGetValue(token, out var known)) return known;
+        var fp = Streams.Diagnostics.Fingerprint.Of(token);
+        if (token.Length == 0 || settings.InboundKeys.Contains(token)) _fingerprints.TryAdd(token, fp);
+        return fp;
+    }
 
     /// <summary>The bearer token of the request, if it has a well-formed one (used by pass_through too).</summary>
     public static string? BearerOf(HttpRequest request)
