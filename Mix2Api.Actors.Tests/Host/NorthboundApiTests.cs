@@ -145,4 +145,19 @@ public sealed class NorthboundApiTests : IAsyncLifetime
         Assert.Equal("sess-1", response.Headers.GetValues("x-session-id").Single());
         Assert.Equal(true, _broker.Simulator.Simulator.ChatRequests[^1].Body?.GetProperty("stream").GetBoolean());
     }
+
+    [Fact]
+    public async Task Metrics_count_requests_by_client_stream_tools_end_reason_and_status()
+    {
+        using var request = ChatRequests.Post(ChatRequests.Body("count me", stream: true));
+        request.Headers.UserAgent.ParseAdd("opencode/1.0");
+        var response = await _broker.Client.SendAsync(request);
+        await response.Content.ReadAsStringAsync();
+        await _broker.CompletedAsync(ChatRequests.RequestId(response));
+
+        var metrics = await _broker.Client.GetStringAsync("metrics");
+        Assert.Contains("mix2api_requests_total{client=\"opencode\",stream=\"true\",tools_present=\"false\",end_reason=\"stop\","
+            + "http_status=\"200\",upstream_status=\"200\",channel=\"stable\"} 1", metrics);
+        Assert.Contains("mix2api_active_streams 0", metrics);
+    }
 }

@@ -18,7 +18,16 @@ public sealed class RequestMetrics
         public long TtfbCount;
     }
 
-    private readonly ConcurrentDictionary<string, Series> _series = new();
+    /// <summary>The label set of a series: a struct key, so recording a request builds no label string.</summary>
+    private readonly record struct Labels(string Client, string Stream, string ToolsPresent, string EndReason, int HttpStatus,
+        string UpstreamStatus, string Channel)
+    {
+        public override string ToString()
+            => $"client=\"{Client}\",stream=\"{Stream}\",tools_present=\"{ToolsPresent}\",end_reason=\"{EndReason}\","
+                + $"http_status=\"{HttpStatus}\",upstream_status=\"{UpstreamStatus}\",channel=\"{Channel}\"";
+    }
+
+    private readonly ConcurrentDictionary<Labels, Series> _series = new();
     private long _activeStreams;
 
     public long ActiveStreams => Interlocked.Read(ref _activeStreams);
@@ -30,8 +39,7 @@ public sealed class RequestMetrics
     public void Record(RequestCompleted e)
     {
         if (e.Path.StartsWith("/health", StringComparison.Ordinal) || e.Path == "/metrics") return;
-        var labels = $"client=\"{e.Client}\",stream=\"{e.Stream}\",tools_present=\"{e.ToolsPresent}\",end_reason=\"{e.EndReason}\","
-            + $"http_status=\"{e.HttpStatus}\",upstream_status=\"{e.UpstreamStatus}\",channel=\"{e.Channel}\"";
+        var labels = new Labels(e.Client, e.Stream, e.ToolsPresent, e.EndReason, e.HttpStatus, e.UpstreamStatus, e.Channel);
         var s = _series.GetOrAdd(labels, static _ => new Series());
         lock (s)
         {
@@ -47,7 +55,7 @@ public sealed class RequestMetrics
 
     /// <summary>Per series: (labels, count). For the admin view and tests.</summary>
     public IReadOnlyList<(string Labels, long Count)> Snapshot()
-        => _series.Select(kv => (kv.Key, Interlocked.Read(ref kv.Value.Count))).ToList();
+        => _series.Select(kv => (kv.Key.ToString(), Interlocked.Read(ref kv.Value.Count))).ToList();
 
     public string Render()
     {

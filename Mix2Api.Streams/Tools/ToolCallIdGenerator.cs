@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-
 namespace Mix2Api.Streams.Tools;
 
 /// <summary>Client tool-call ids: <c>call_</c> + 24 random base62 chars, unique within one response.</summary>
@@ -15,7 +13,7 @@ internal sealed class ToolCallIdGenerator
             var id = string.Create(29, 0, static (span, _) =>
             {
                 "call_".CopyTo(span);
-                RandomNumberGenerator.GetItems(Alphabet.AsSpan(), span[5..]);
+                Random.Shared.GetItems(Alphabet.AsSpan(), span[5..]);
             });
             if (_issued.Add(id)) return id;
         }
