@@ -34,6 +34,7 @@ public sealed class ChatStreamGraph : IAsyncDisposable
     private CancellationTokenSource? _readCts;
     private IAsyncEnumerator<SseItem<UiFrame>>? _frames;
     private bool _finished;
+    private bool _flushedOnce;
     private long _lastWrite;
     private Task? _heartbeatDelay;
     private bool _idsCaptured;
@@ -88,7 +89,9 @@ public sealed class ChatStreamGraph : IAsyncDisposable
                     }
                     return Exit(exit);
                 }
-                if (_output.UnflushedBytes >= _settings.FlushThresholdBytes && !await FlushAsync(token))
+                // The first bytes go out at once (time to first byte); later ones coalesce while frames are ready.
+                if ((_output.UnflushedBytes >= _settings.FlushThresholdBytes || (!_flushedOnce && _output.UnflushedBytes > 0))
+                    && !await FlushAsync(token))
                     return Exit(StreamExit.ClientDisconnected);
             }
         }
@@ -302,6 +305,7 @@ public sealed class ChatStreamGraph : IAsyncDisposable
     private async ValueTask<bool> FlushAsync(CancellationToken token)
     {
         if (_output.UnflushedBytes == 0) return true;
+        _flushedOnce = true;
         _phase = Phase.Writing;
         _lastWrite = _settings.Time.GetTimestamp();
         var pending = _output.FlushAsync(token);
