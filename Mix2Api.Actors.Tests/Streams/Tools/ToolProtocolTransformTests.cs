@@ -109,7 +109,7 @@ public class ToolProtocolTransformTests
     public void Undeclared_call_alone_becomes_the_notice_and_never_leaks_the_protocol()
     {
         var (t, s) = Create();
-        t.Push("{\"tool_call\":{\"name\":\"rm\",\"arguments\":{\"path\":\"/tmp/secret.txt\"}}}", s);
+        t.Push("{\"tool_call\":{\"name\":\"rm\",\"arguments\":{\"path\":\"/srv/secret.txt\"}}}", s);
         t.Complete(s);
         Assert.Empty(s.Calls);
         Assert.Equal(ToolProtocolTransform.MalformedNotice, s.Text);
@@ -120,7 +120,7 @@ public class ToolProtocolTransformTests
     public void Nameless_loose_call_after_prose_keeps_the_prose_and_hides_the_fragment()
     {
         var (t, s) = Create();
-        t.Push("我看一下 {tool_call: (arguments: (filePath:/tmp/secret.txt}}", s);
+        t.Push("我看一下 {tool_call: (arguments: (filePath:/srv/secret.txt}}", s);
         t.Complete(s);
         Assert.Equal("我看一下", s.Text);
         Assert.DoesNotContain("secret", s.Text);

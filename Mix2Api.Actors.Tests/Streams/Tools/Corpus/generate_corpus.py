@@ -98,8 +98,8 @@ add("final", '{"final":"lone \\ud83d here"}', "lone \ufffd here", note="a lone e
 
 # ---- C. single calls: arguments byte-exact ---------------------------------------------------------
 args_list = [
-    '{"path": "/tmp/a.txt"}',
-    '{"path":"/tmp/a.txt","encoding":"utf8"}',
+    '{"path": "/srv/a.txt"}',
+    '{"path":"/srv/a.txt","encoding":"utf8"}',
     '{}',
     '{ "a" : 1 , "b" : [ 1 , 2 ] }',
     '{"content": "{\\"nested\\": \\"json\\"}"}',
@@ -235,11 +235,11 @@ add("undeclared", '{"final":null}', NOTICE)
 add("loose", "我来读取文件。\n{tool_call: (name: read, arguments: (filePath:/home/user/help.md}}", "我来读取文件。",
     [("read", '{"filePath":"/home/user/help.md"}')], note="digest test 55")
 add("loose", "{tool_call: (name: read)}", "", [("read", "{}")], note="digest test 56")
-add("loose", "请稍等 {tool_call: (arguments: (filePath:/tmp/secret.txt}}", "请稍等",
+add("loose", "请稍等 {tool_call: (arguments: (filePath:/srv/secret.txt}}", "请稍等",
     note="digest test 57: the nameless fragment is dropped; the prose around it is kept")
-add("loose", "{tool_call: (arguments: (filePath:/tmp/secret.txt}}", NOTICE, note="digest test 57 without prose")
-add("loose", "{tool_call: {name: read_file, arguments: {path: /tmp/a.txt, limit: 10, force: true}}}", "",
-    [("read_file", '{"path":"/tmp/a.txt","limit":10,"force":true}')])
+add("loose", "{tool_call: (arguments: (filePath:/srv/secret.txt}}", NOTICE, note="digest test 57 without prose")
+add("loose", "{tool_call: {name: read_file, arguments: {path: /srv/a.txt, limit: 10, force: true}}}", "",
+    [("read_file", '{"path":"/srv/a.txt","limit":10,"force":true}')])
 add("loose", '{tool_call: {name: "bash", arguments: {"cmd": "ls -la"}}}', "", [("bash", '{"cmd": "ls -la"}')])
 add("loose", "tool_call: (name: read, arguments: (filePath:/x))", "", [("read", '{"filePath":"/x"}')])
 add("loose", 'I\'ll read it.\ntool_call: name=read_file, arguments={"path":"/x"}', "I'll read it.", [("read_file", '{"path":"/x"}')])
