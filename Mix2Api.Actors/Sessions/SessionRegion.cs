@@ -89,17 +89,4 @@ public sealed class SessionRegion : ISessionRegion, IAsyncDisposable
         await Task.WhenAll(_entities.Values.Select(e => e.Completion)).ConfigureAwait(false);
         _entities.Clear();
     }
-
-    /// <summary>The fallback when the entity could not be reached: behaves like <see cref="NoSessionRegion"/>.</summary>
-    private sealed class StatelessTurn(string keyFingerprint) : ISessionTurn
-    {
-        public string? SessionId => null;
-        public string? ExchangeId => null;
-        public bool CarryHistory => true;
-        public int SeenMessageCount => 0;
-        public string? KeyFingerprint => keyFingerprint;
-        public void OnUpstreamIds(string? sessionId, string? exchangeId) { }
-        public ValueTask CompleteAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
-    }
 }
