@@ -81,13 +81,15 @@ public sealed class ChatCompletionsEndpoint(
 
     private async Task HandleAdmittedAsync(HttpContext context, RequestReport report)
     {
-        var body = await RequestBodyReader.ReadAsync(context.Request, settings.BodyLimit, context.RequestAborted);
+        byte[]? body = await RequestBodyReader.ReadAsync(context.Request, settings.BodyLimit, context.RequestAborted);
         if (body is null)
         {
             await Fail(context, StreamExit.RequestInvalid, 413, ErrorResponses.InvalidRequest("request_too_large", null, "Request body too large"));
             return;
         }
-        if (!ChatRequestParser.TryParse(body, out var request, out var invalid))
+        var parsed = ChatRequestParser.TryParse(body, out var request, out var invalid);
+        body = null; // the parsed request is all that is needed from here on; the raw bytes would live as long as the stream
+        if (!parsed)
         {
             await Fail(context, StreamExit.RequestInvalid, 400, ErrorResponses.InvalidRequest(invalid!.Code, invalid.Param, invalid.Message));
             return;
@@ -122,14 +124,7 @@ public sealed class ChatCompletionsEndpoint(
             request.Messages), context.RequestAborted);
         report.SessionFingerprint = turn.KeyFingerprint;
 
-        var toolResults = ToolResultsFormatter.Format(request.Messages, settings.Tools.ToolResultMaxChars);
-        var query = QueryComposer.Compose(request.Messages, turn.CarryHistory, toolResults,
-            tools!.InstructionInQuery ? tools.Instruction : null, _limits);
-        var upstreamTurn = new UpstreamTurn(request, query, turn.SessionId, turn.ExchangeId,
-            SessionIdHeaders.PersonaId(context.Request, request), tools.InstructionInSystem ? tools.Instruction : null);
-        var upstreamBody = new ArrayBufferWriter<byte>(query.Length * 2 + 1024);
-        UpstreamRequestBody.Write(upstreamBody, upstreamTurn, _bodyOptions, _limits);
-        var promptEstimate = TokenCounter.Estimate(query);
+        var upstreamBody = BuildUpstreamBody(context.Request, request, tools!, turn, out var promptEstimate);
 
         using var deadlines = new RequestDeadlines(time, context.RequestAborted, shutdown.Token,
             settings.FirstByteTimeout, settings.IdleTimeout, settings.TotalTimeout);
@@ -137,7 +132,7 @@ public sealed class ChatCompletionsEndpoint(
         UpstreamCallResult call;
         try
         {
-            call = await CallUpstreamAsync(context, upstreamBody.WrittenMemory, inboundBearer, deadlines, report);
+            call = await CallUpstreamAsync(context, upstreamBody, inboundBearer, deadlines, report);
         }
         catch (UpstreamCredentialException ex)
         {
@@ -151,6 +146,8 @@ public sealed class ChatCompletionsEndpoint(
             return;
         }
 
+        // A stream can stay open for minutes: do not keep its upstream body alive with it.
+        upstreamBody = default;
         if (call.Response is null)
         {
             if (call.RetryAfter is { } retryAfter)
@@ -160,7 +157,24 @@ public sealed class ChatCompletionsEndpoint(
         }
 
         using var response = call.Response;
-        await RunGraphAsync(context, report, request, stream, tools, turn, response, deadlines, promptEstimate);
+        await RunGraphAsync(context, report, request, stream, tools!, turn, response, deadlines, promptEstimate);
+    }
+
+    /// <summary>
+    /// The upstream body (SPEC §2.1–2.2). Synchronous on purpose: the query and its intermediates are
+    /// locals of this method, not fields of the request's async state machine that live as long as the stream.
+    /// </summary>
+    private ReadOnlyMemory<byte> BuildUpstreamBody(HttpRequest http, ChatRequest request, ToolPlan tools, ISessionTurn turn, out int promptEstimate)
+    {
+        var toolResults = ToolResultsFormatter.Format(request.Messages, settings.Tools.ToolResultMaxChars);
+        var query = QueryComposer.Compose(request.Messages, turn.CarryHistory, toolResults,
+            tools.InstructionInQuery ? tools.Instruction : null, _limits);
+        var upstreamTurn = new UpstreamTurn(request, query, turn.SessionId, turn.ExchangeId,
+            SessionIdHeaders.PersonaId(http, request), tools.InstructionInSystem ? tools.Instruction : null);
+        var buffer = new ArrayBufferWriter<byte>(query.Length * 2 + 1024);
+        UpstreamRequestBody.Write(buffer, upstreamTurn, _bodyOptions, _limits);
+        promptEstimate = TokenCounter.Estimate(query);
+        return buffer.WrittenMemory;
     }
 
     /// <summary>Sends the request with the current credential; after a 401/403, recovers once if the mode can.</summary>
