@@ -85,6 +85,7 @@ public static class Mix2ApiHost
         services.AddSingleton<AdmissionControl>();
         services.AddSingleton<ShutdownCoordinator>();
         services.AddSingleton<RequestMetrics>();
+        services.AddSingleton<ActorsMetrics>();
         services.AddSingleton<RequestReporter>();
         services.AddSingleton<UpstreamClient>();
         var actors = simulator is null ? settings.Actors
@@ -112,6 +113,7 @@ public static class Mix2ApiHost
         var models = app.Services.GetRequiredService<ModelsEndpoint>();
         var health = app.Services.GetRequiredService<HealthEndpoints>();
         var metrics = app.Services.GetRequiredService<RequestMetrics>();
+        var actorsMetrics = app.Services.GetRequiredService<ActorsMetrics>();
         app.MapPost("/v1/chat/completions", chat.HandleAsync);
         app.MapPost("/", chat.HandleAsync);
         app.MapGet("/v1/models", models.HandleAsync);
@@ -121,7 +123,9 @@ public static class Mix2ApiHost
         app.MapGet("/metrics", context =>
         {
             context.Response.ContentType = "text/plain; version=0.0.4";
-            return context.Response.WriteAsync(metrics.Render());
+            var text = new System.Text.StringBuilder(metrics.Render());
+            actorsMetrics.Render(text);
+            return context.Response.WriteAsync(text.ToString());
         });
         app.MapFallback(RouteErrors.NotFoundAsync);
     }
