@@ -284,12 +284,16 @@ public sealed class ChatStreamGraph : IAsyncDisposable
                 if (!next.IsCompleted)
                 {
                     var pending = next.AsTask();
-                    if (await Task.WhenAny(pending, Task.Delay(DrainBudget, _settings.Time)) != pending)
+                    using var budget = new CancellationTokenSource();
+                    var expired = Task.Delay(DrainBudget, _settings.Time, budget.Token);
+                    if (await Task.WhenAny(pending, expired) != pending)
                     {
                         _readCts!.Cancel();
                         await pending;
                         return;
                     }
+                    // The frame came first: stop the budget's timer now rather than leave it ticking for a second.
+                    budget.Cancel();
                     next = new ValueTask<bool>(pending);
                 }
                 if (!await next || frames.Current.Data.Type == UiFrameType.Done) return;
