@@ -198,19 +198,7 @@ public sealed class ChatCompletionsEndpoint(
     private async Task RunGraphAsync(HttpContext context, RequestReport report, ChatRequest request, bool stream,
         ToolPlan tools, ISessionTurn turn, HttpResponseMessage response, RequestDeadlines deadlines, int promptEstimate)
     {
-        var isSse = response.Content.Headers.ContentType?.MediaType?.Contains("event-stream", StringComparison.OrdinalIgnoreCase) == true;
-        Stream upstreamBody;
-        if (isSse)
-        {
-            upstreamBody = await response.Content.ReadAsStreamAsync(deadlines.Token);
-        }
-        else
-        {
-            // A JSON reply is read whole (it is one object), then served through the same graph.
-            var json = await response.Content.ReadAsByteArrayAsync(deadlines.Token);
-            deadlines.OnUpstreamBytes();
-            upstreamBody = new MemoryStream(JsonReplyAdapter.ToUiStream(json));
-        }
+        if (await OpenUpstreamBodyAsync(context, response, deadlines) is not { } upstreamBody) return;
 
         var httpResponse = context.Response;
         httpResponse.StatusCode = 200;
@@ -276,6 +264,32 @@ public sealed class ChatCompletionsEndpoint(
         {
             // The client may be gone too; the end reason is already decided.
         }
+    }
+
+    /// <summary>
+    /// The upstream body as a UI message stream: SSE as it comes, or a JSON reply read whole (it is one
+    /// object) and turned into the frames it stands for. Null when reading failed (already answered).
+    /// </summary>
+    private static async Task<Stream?> OpenUpstreamBodyAsync(HttpContext context, HttpResponseMessage response, RequestDeadlines deadlines)
+    {
+        try
+        {
+            if (response.Content.Headers.ContentType?.MediaType?.Contains("event-stream", StringComparison.OrdinalIgnoreCase) == true)
+                return await response.Content.ReadAsStreamAsync(deadlines.Token);
+            var json = await response.Content.ReadAsByteArrayAsync(deadlines.Token);
+            deadlines.OnUpstreamBytes();
+            return new MemoryStream(JsonReplyAdapter.ToUiStream(json));
+        }
+        catch (OperationCanceledException) when (deadlines.Cause != DeadlineCause.None)
+        {
+            await FailWith(context, ChatStreamGraph.FromCause(deadlines.Cause));
+        }
+        catch (Exception ex) when (ex is IOException or HttpRequestException)
+        {
+            context.Report().Exception = ex;
+            await FailWith(context, StreamExit.UpstreamBodyFailed);
+        }
+        return null;
     }
 
     private static Task Fail(HttpContext context, StreamExit exit, int status, ErrorBody error)
