@@ -24,6 +24,7 @@ public class HostConfigurationTests
             ["INBOUND_AUTH_MODE"] = "bearer",
             ["UPSTREAM_AUTH_MODE"] = "magic",
             ["BODY_SIZE_LIMIT"] = "huge",
+            ["PORT"] = "http",
         });
         var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.All(lines, l => Assert.StartsWith("mix2api: configuration error: ", l));
@@ -32,6 +33,7 @@ public class HostConfigurationTests
         Assert.Contains(lines, l => l.Contains("INBOUND_BEARER_TOKEN"));
         Assert.Contains(lines, l => l.Contains("UPSTREAM_AUTH_MODE") && l.Contains("'magic'"));
         Assert.Contains(lines, l => l.Contains("BODY_SIZE_LIMIT"));
+        Assert.Contains(lines, l => l.Contains("PORT") && l.Contains("'http'"));
     }
 
     [Fact]

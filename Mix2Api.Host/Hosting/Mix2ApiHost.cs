@@ -60,7 +60,7 @@ public static class Mix2ApiHost
         {
             k.AddServerHeader = false;
             k.Limits.MaxRequestBodySize = settings.BodyLimit + 1;
-            if (!urlsConfigured) k.ListenAnyIP(new SettingsReader(builder.Configuration).Int(SettingKeys.Port, 1, 65535));
+            if (!urlsConfigured) k.ListenAnyIP(settings.Port);
         });
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.ShutdownDrain + TimeSpan.FromSeconds(5));
 

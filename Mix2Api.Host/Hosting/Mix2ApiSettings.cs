@@ -8,6 +8,8 @@ namespace Mix2Api.Host.Hosting;
 /// <summary>The validated configuration of one node. Built once at start-up by <see cref="Load"/>.</summary>
 public sealed record Mix2ApiSettings
 {
+    /// <summary>PORT: where Kestrel listens when ASPNETCORE_URLS / urls is not set.</summary>
+    public required int Port { get; init; }
     public required bool UseSimulator { get; init; }
     public Uri? UpstreamBase { get; init; }
     public required string ChatPath { get; init; }
@@ -102,6 +104,7 @@ public sealed record Mix2ApiSettings
             r.Error(SettingKeys.ToolInstructionMode, $"'{r.Raw(SettingKeys.ToolInstructionMode)}' is not one of query, system, messages, both, none");
         var settings = new Mix2ApiSettings
         {
+            Port = r.Int(SettingKeys.Port, 1, 65535),
             UseSimulator = useSimulator,
             UpstreamBase = upstreamBase,
             ChatPath = "/" + r.String(SettingKeys.UpstreamChatPath).TrimStart('/'),
