@@ -21,9 +21,8 @@ public sealed class SettingsReader(IConfiguration configuration)
     {
         if (configuration is IConfigurationRoot root)
         {
-            for (var i = root.Providers.Count() - 1; i >= 0; i--)
+            foreach (var provider in root.Providers.Reverse())
             {
-                var provider = root.Providers.ElementAt(i);
                 if ((provider.TryGet(key.Path, out var v) && !string.IsNullOrWhiteSpace(v))
                     || (provider.TryGet(key.Env, out v) && !string.IsNullOrWhiteSpace(v)))
                     return v!.Trim();

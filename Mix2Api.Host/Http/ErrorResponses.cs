@@ -1,4 +1,3 @@
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using Mix2Api.Streams.Output;
 
@@ -7,7 +6,7 @@ namespace Mix2Api.Host.Http;
 /// <summary>Writes the OpenAI error envelope <c>{"error":{"message","type","code","param"}}</c>.</summary>
 public static class ErrorResponses
 {
-    private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JsonWriterOptions Options = RelaxedJson.Options;
 
     public static async Task WriteAsync(HttpContext context, int status, ErrorBody error, string? stack = null)
     {

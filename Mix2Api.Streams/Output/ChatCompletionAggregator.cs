@@ -1,6 +1,5 @@
 using System.IO.Pipelines;
 using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using Mix2Api.Streams.Protocol;
 
@@ -13,7 +12,7 @@ namespace Mix2Api.Streams.Output;
 /// </summary>
 public sealed class ChatCompletionAggregator(PipeWriter pipe, ChunkIdentity identity, bool legacyFunctions) : IChatOutput
 {
-    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JsonWriterOptions WriterOptions = RelaxedJson.Options;
 
     private readonly StringBuilder _content = new();
     private StringBuilder? _reasoning;

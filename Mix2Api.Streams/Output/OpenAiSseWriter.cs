@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using Mix2Api.Streams.Protocol;
 
@@ -16,12 +15,7 @@ public sealed class OpenAiSseWriter : IChatOutput
 {
     private static ReadOnlySpan<byte> ChoicesOpen => ",\"choices\":[{\"index\":0,\"delta\":{"u8;
 
-    private static readonly JsonWriterOptions WriterOptions = new()
-    {
-        // Relaxed escaping keeps CJK as UTF-8 instead of \uXXXX: a third of the bytes, as OpenAI sends it.
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        SkipValidation = true,
-    };
+    private static readonly JsonWriterOptions WriterOptions = RelaxedJson.Unvalidated;
 
     private readonly PipeWriter _pipe;
     private readonly ChunkBuffer _chunk = new();

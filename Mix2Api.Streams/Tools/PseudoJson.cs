@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace Mix2Api.Streams.Tools;
@@ -12,7 +11,7 @@ namespace Mix2Api.Streams.Tools;
 /// </summary>
 internal static class PseudoJson
 {
-    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JsonWriterOptions WriterOptions = Output.RelaxedJson.Options;
 
     public static string ToJsonObject(ReadOnlySpan<char> value)
     {

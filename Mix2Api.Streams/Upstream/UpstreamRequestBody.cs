@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using Mix2Api.Streams.Protocol;
 
@@ -11,7 +10,7 @@ namespace Mix2Api.Streams.Upstream;
 /// </summary>
 public static class UpstreamRequestBody
 {
-    private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JsonWriterOptions Options = Output.RelaxedJson.Options;
 
     public static void Write(IBufferWriter<byte> output, UpstreamTurn turn, UpstreamBodyOptions options, QueryLimits limits)
     {
