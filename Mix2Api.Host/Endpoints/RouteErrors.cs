@@ -6,31 +6,37 @@ namespace Mix2Api.Host.Endpoints;
 /// <summary>Unknown routes and wrong methods get the JSON error envelope, never an HTML page.</summary>
 public static class RouteErrors
 {
-    private static readonly Dictionary<string, string> KnownRoutes = new(StringComparer.OrdinalIgnoreCase)
-    {
-        ["/v1/chat/completions"] = "POST",
-        ["/"] = "POST",
-        ["/v1/models"] = "GET",
-        ["/health"] = "GET",
-        ["/health/live"] = "GET",
-        ["/health/ready"] = "GET",
-        ["/metrics"] = "GET",
-    };
-
-    /// <summary>The fallback route: 405 (with Allow) for a known path, 404 otherwise.</summary>
+    /// <summary>
+    /// The fallback route: 405 (with Allow) when the path is mapped for other methods, 404 otherwise. The
+    /// allowed methods come from the mapped endpoints themselves, so there is no second route table.
+    /// </summary>
     public static Task NotFoundAsync(HttpContext context)
     {
         var path = context.Request.Path.Value ?? "/";
-        if (KnownRoutes.TryGetValue(path.Length > 1 ? path.TrimEnd('/') : path, out var allowed))
+        var allowed = AllowedMethods(context.RequestServices.GetRequiredService<EndpointDataSource>(), path);
+        if (allowed.Count > 0)
         {
             context.Response.StatusCode = 405;
-            context.Response.Headers.Allow = allowed;
+            context.Response.Headers.Allow = string.Join(", ", allowed);
         }
         else
         {
             context.Response.StatusCode = 404;
         }
         return WriteAsync(context);
+    }
+
+    private static List<string> AllowedMethods(EndpointDataSource endpoints, string path)
+    {
+        var normalized = path.Length > 1 ? path.TrimEnd('/') : path;
+        var methods = new List<string>();
+        foreach (var endpoint in endpoints.Endpoints)
+        {
+            if (endpoint is not RouteEndpoint route || route.Metadata.GetMetadata<HttpMethodMetadata>() is not { } verbs) continue;
+            var pattern = "/" + (route.RoutePattern.RawText ?? "").TrimStart('/');
+            if (string.Equals(pattern, normalized, StringComparison.OrdinalIgnoreCase)) methods.AddRange(verbs.HttpMethods);
+        }
+        return methods;
     }
 
     public static Task WriteAsync(HttpContext context)
