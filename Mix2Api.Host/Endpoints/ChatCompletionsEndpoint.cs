@@ -134,9 +134,8 @@ public sealed class ChatCompletionsEndpoint(
         {
             call = await CallUpstreamAsync(context, upstreamBody, inboundBearer, deadlines, report);
         }
-        catch (UpstreamCredentialException ex)
+        catch (UpstreamCredentialException)
         {
-            report.Detail = ex.Message;
             await FailWith(context, StreamExit.CredentialUnavailable);
             return;
         }
@@ -234,9 +233,7 @@ public sealed class ChatCompletionsEndpoint(
 
         var verdict = EndReasonClassifier.Classify(outcome.Exit, outcome.Detail);
         report.End(outcome.Exit, verdict.Reason);
-        report.Detail = outcome.Detail;
         report.Exception = outcome.Exception;
-        report.ToolCalls = outcome.ToolCalls;
         if (outcome.FinishReason is not null)
         {
             report.PromptTokens = outcome.Usage.PromptTokens;
@@ -303,7 +300,6 @@ public sealed class ChatCompletionsEndpoint(
     {
         var verdict = EndReasonClassifier.Classify(exit, detail);
         context.Report().End(exit, verdict.Reason);
-        context.Report().Detail = detail;
         return verdict.Error is null ? Task.CompletedTask : ErrorResponses.WriteAsync(context, verdict.HttpStatus, verdict.Error);
     }
 

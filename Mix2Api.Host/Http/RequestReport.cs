@@ -22,8 +22,6 @@ public sealed class RequestReport
     public string? SessionFingerprint { get; set; }
     public int? PromptTokens { get; set; }
     public int? CompletionTokens { get; set; }
-    public int ToolCalls { get; set; }
-    public string? Detail { get; set; }
     public Exception? Exception { get; set; }
 
     /// <summary>Records how the request ended. The first decision wins: exactly one end_reason per request.</summary>
