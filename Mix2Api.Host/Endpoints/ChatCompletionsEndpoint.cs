@@ -312,7 +312,7 @@ public sealed class ChatCompletionsEndpoint(
             if (sessionId is not null && !response.HasStarted) response.Headers["x-session-id"] = sessionId;
         }
 
-        public void OnBadFrame(int count, int length)
+        public void OnBadFrame(int count)
             => log.LogWarning("upstream sent a data line that is not JSON (#{Count}); content not logged", count);
 
         public void OnUpstreamToolFrame() => log.LogDebug("upstream server-side tool frame ignored (never a client tool call)");

@@ -77,7 +77,6 @@ public sealed class ChatStreamGraph : IAsyncDisposable
                 if (!await next)
                     return Exit(StreamExit.UpstreamTruncated);
 
-                _outcome.Frames++;
                 if (Handle(frames.Current) is { } exit)
                 {
                     if (exit is StreamExit.Completed)
@@ -115,10 +114,6 @@ public sealed class ChatStreamGraph : IAsyncDisposable
         {
             _outcome.Exception = ex;
             return Exit(StreamExit.AdapterFault);
-        }
-        finally
-        {
-            _outcome.UpstreamBytes = body.BytesRead;
         }
     }
 
@@ -184,7 +179,7 @@ public sealed class ChatStreamGraph : IAsyncDisposable
                 return StreamExit.UpstreamAbortFrame;
             case UiFrameType.Malformed:
                 _outcome.BadFrames++;
-                _observer?.OnBadFrame(_outcome.BadFrames, item.EventType.Length);
+                _observer?.OnBadFrame(_outcome.BadFrames);
                 if (_outcome.BadFrames > _settings.MaxBadFrames)
                 {
                     _outcome.Detail = "a data line was not JSON";

@@ -7,7 +7,7 @@ public interface IChatStreamObserver
     void OnSessionIds(string? sessionId, string? exchangeId);
 
     /// <summary>A data line that was not JSON (its content is never logged raw).</summary>
-    void OnBadFrame(int count, int length);
+    void OnBadFrame(int count);
 
     /// <summary>An upstream server-side tool frame: never shown as a client call.</summary>
     void OnUpstreamToolFrame();

@@ -17,10 +17,8 @@ public sealed class StreamOutcome
     public string? FinishReason { get; internal set; }
     public UsageFigures Usage { get; internal set; }
     public bool UpstreamReportedUsage { get; internal set; }
-    public int Frames { get; internal set; }
     public int BadFrames { get; internal set; }
     public int ToolCalls { get; internal set; }
-    public long UpstreamBytes { get; internal set; }
     public string? SessionId { get; internal set; }
     public string? ExchangeId { get; internal set; }
 }

@@ -2,25 +2,17 @@ namespace Mix2Api.Streams.Sse;
 
 /// <summary>
 /// Read-only wrapper over the upstream body that (1) tells the deadlines about every byte, because
-/// the SSE parser hides comment heartbeats, (2) caps the length of one line so a frame cannot grow
-/// without bound, and (3) remembers whether the body reached its end.
+/// the SSE parser hides comment heartbeats, and (2) caps the length of one line so a frame cannot grow
+/// without bound. (A missing end is the graph's to see: the frames stop without finish or [DONE].)
 /// </summary>
 public sealed class ActivityTrackingStream(Stream inner, RequestDeadlines deadlines, int maxLineBytes) : Stream
 {
     private int _lineBytes;
 
-    public long BytesRead { get; private set; }
-    public bool ReachedEnd { get; private set; }
-
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         var n = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
-        if (n == 0)
-        {
-            ReachedEnd = true;
-            return 0;
-        }
-        BytesRead += n;
+        if (n == 0) return 0;
         deadlines.OnUpstreamBytes();
         TrackLines(buffer.Span[..n]);
         return n;
