@@ -44,6 +44,8 @@ public sealed class ChatCompletionsEndpoint(
         DefaultMaxNewTokens = settings.DefaultMaxNewTokens,
     };
 
+    private readonly GraphSettings _graphSettings = settings.Graph with { Time = time };
+
     private readonly QueryLimits _limits = new()
     {
         QueryMaxChars = settings.QueryMaxChars,
@@ -219,7 +221,7 @@ public sealed class ChatCompletionsEndpoint(
         }
 
         var observer = new GraphObserver(httpResponse, turn, log);
-        await using var graph = new ChatStreamGraph(output, tools.CreateTransform(), settings.Graph with { Time = time }, deadlines,
+        await using var graph = new ChatStreamGraph(output, tools.CreateTransform(), _graphSettings, deadlines,
             observer, tools.Legacy, promptEstimate);
         StreamOutcome outcome;
         try
