@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace Mix2Api.Host.Simulator;
@@ -15,7 +14,7 @@ public static class SseBytes
     public static readonly byte[] Done = "data: [DONE]\n\n"u8.ToArray();
     public static readonly byte[] KeepAlive = ": keep-alive\n\n"u8.ToArray();
 
-    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JsonWriterOptions WriterOptions = Mix2Api.Streams.Output.RelaxedJson.Options;
 
     /// <summary><c>data: {json}\n\n</c> for JSON text given as is (not validated: tests may send broken JSON on purpose).</summary>
     public static byte[] Data(string json)
