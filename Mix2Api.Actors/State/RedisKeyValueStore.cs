@@ -49,7 +49,7 @@ public sealed class RedisKeyValueStore(RedisConnection connection) : IKeyValueSt
     }
 
     public async ValueTask SetAsync(string key, string value, TimeSpan? ttl, CancellationToken cancellationToken)
-        => await connection.ExecuteAsync(db => db.StringSetAsync(key, value, ttl), cancellationToken).ConfigureAwait(false);
+        => await connection.ExecuteAsync(db => db.StringSetAsync(key, value, ttl, When.Always), cancellationToken).ConfigureAwait(false);
 
     public async ValueTask<bool> DeleteAsync(string key, CancellationToken cancellationToken)
         => await connection.ExecuteAsync(db => db.KeyDeleteAsync(key), cancellationToken).ConfigureAwait(false);
