@@ -1,3 +1,5 @@
+using Mix2Api.Streams.Budget;
+
 namespace Mix2Api.Host.Diagnostics;
 
 /// <summary>The <c>request.completed</c> event (SPEC §7.2): no prompt, no tool payload, no token.</summary>
@@ -19,4 +21,6 @@ public sealed record RequestCompleted(
     int? PromptTokens,
     int? CompletionTokens,
     string Node,
-    string Channel);
+    string Channel,
+    /// <summary>Logged as input_budget, output_budget, budget_action, trimmed_messages (SPEC §8).</summary>
+    BudgetDecision? Budget = null);

@@ -28,6 +28,7 @@ public sealed class RequestMetrics
     }
 
     private readonly ConcurrentDictionary<Labels, Series> _series = new();
+    private readonly BudgetMetrics _budget = new();
     private long _activeStreams;
 
     public long ActiveStreams => Interlocked.Read(ref _activeStreams);
@@ -39,6 +40,7 @@ public sealed class RequestMetrics
     public void Record(RequestCompleted e)
     {
         if (e.Path.StartsWith("/health", StringComparison.Ordinal) || e.Path == "/metrics") return;
+        _budget.Record(e.Budget);
         var labels = new Labels(e.Client, e.Stream, e.ToolsPresent, e.EndReason, e.HttpStatus, e.UpstreamStatus, e.Channel);
         var s = _series.GetOrAdd(labels, static _ => new Series());
         lock (s)
@@ -69,6 +71,7 @@ public sealed class RequestMetrics
         foreach (var (labels, s) in _series)
             sb.Append("mix2api_ttfb_seconds_sum{").Append(labels).Append("} ").Append(s.TtfbSum.ToString("R", CultureInfo.InvariantCulture)).Append('\n');
         sb.Append("# TYPE mix2api_active_streams gauge\nmix2api_active_streams ").Append(ActiveStreams).Append('\n');
+        _budget.Render(sb);
         return sb.ToString();
     }
 }

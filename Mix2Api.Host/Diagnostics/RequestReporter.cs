@@ -1,5 +1,6 @@
 using Mix2Api.Host.Hosting;
 using Mix2Api.Host.Http;
+using Mix2Api.Streams.Budget;
 using Mix2Api.Streams.Supervision;
 using Serilog.Events;
 
@@ -46,7 +47,8 @@ public sealed class RequestReporter(Serilog.ILogger log, Mix2ApiSettings setting
             report.PromptTokens,
             report.CompletionTokens,
             settings.NodeId,
-            settings.NodeChannel);
+            settings.NodeChannel,
+            report.Budget);
 
         metrics.Record(evt);
         var quiet = evt.Path.StartsWith("/health", StringComparison.Ordinal) || evt.Path == "/metrics";
@@ -65,6 +67,8 @@ public sealed class RequestReporter(Serilog.ILogger log, Mix2ApiSettings setting
             P("stream", e.Stream), P("tools_present", e.ToolsPresent), P("model", e.Model), P("end_reason", e.EndReason),
             P("exit", e.Exit), P("upstream_status", e.UpstreamStatus), P("session_fp", e.SessionFingerprint),
             P("prompt_tokens", e.PromptTokens), P("completion_tokens", e.CompletionTokens), P("node", e.Node), P("channel", e.Channel),
+            P("input_budget", e.Budget?.InputBudget ?? "none"), P("output_budget", e.Budget?.OutputTokens),
+            P("budget_action", e.Budget?.Action.ToWire() ?? "none"), P("trimmed_messages", e.Budget?.TrimmedMessages),
         ]);
 
     private static LogEventProperty P(string name, object? value) => new(name, new ScalarValue(value));

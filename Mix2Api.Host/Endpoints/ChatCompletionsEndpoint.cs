@@ -5,6 +5,7 @@ using Mix2Api.Host.Diagnostics;
 using Mix2Api.Host.Hosting;
 using Mix2Api.Host.Http;
 using Mix2Api.Host.Upstream;
+using Mix2Api.Streams.Budget;
 using Mix2Api.Streams.Diagnostics;
 using Mix2Api.Streams.Graph;
 using Mix2Api.Streams.Output;
@@ -41,8 +42,9 @@ public sealed class ChatCompletionsEndpoint(
         LocaleLanguage = settings.LocaleLanguage,
         ModeSearch = settings.ModeSearch,
         DefaultPersonaId = settings.DefaultPersonaId,
-        DefaultMaxNewTokens = settings.DefaultMaxNewTokens,
     };
+
+    private readonly ProfileFallbackWarnings _profileFallbacks = new(settings.ProfileWarnCacheSize);
 
     private readonly GraphSettings _graphSettings = settings.Graph with { Time = time };
 
@@ -126,7 +128,14 @@ public sealed class ChatCompletionsEndpoint(
             request.Messages), context.RequestAborted);
         report.SessionFingerprint = turn.KeyFingerprint;
 
-        var upstreamBody = BuildUpstreamBody(context.Request, request, tools!, turn, out var promptEstimate);
+        var upstreamBody = BuildUpstreamBody(context.Request, request, tools!, turn, report, out var promptEstimate);
+        if (report.Budget!.Action == BudgetAction.Reject)
+        {
+            // Nothing went upstream: the client learns the limit instead of an upstream failure.
+            await Fail(context, StreamExit.RequestInvalid, 400,
+                ErrorResponses.InvalidRequest("context_length_exceeded", "messages", report.Budget.RejectMessage));
+            return;
+        }
 
         using var deadlines = new RequestDeadlines(time, context.RequestAborted, shutdown.Token,
             settings.FirstByteTimeout, settings.IdleTimeout, settings.TotalTimeout);
@@ -162,19 +171,31 @@ public sealed class ChatCompletionsEndpoint(
     }
 
     /// <summary>
-    /// The upstream body (SPEC §2.1–2.2). Synchronous on purpose: the query and its intermediates are
-    /// locals of this method, not fields of the request's async state machine that live as long as the stream.
+    /// The upstream body (SPEC §2.1–2.2) within the model's context budget (SPEC §8): only what the upstream
+    /// does not hold yet, trimmed to fit; empty when the budget rejects (<see cref="RequestReport.Budget"/> says).
+    /// Synchronous on purpose: the query and its intermediates are locals of this method, not fields of the
+    /// request's async state machine that live as long as the stream.
     /// </summary>
-    private ReadOnlyMemory<byte> BuildUpstreamBody(HttpRequest http, ChatRequest request, ToolPlan tools, ISessionTurn turn, out int promptEstimate)
+    private ReadOnlyMemory<byte> BuildUpstreamBody(HttpRequest http, ChatRequest request, ToolPlan tools, ISessionTurn turn,
+        RequestReport report, out int promptEstimate)
     {
-        var toolResults = ToolResultsFormatter.Format(request.Messages, settings.Tools.ToolResultMaxChars);
-        var query = QueryComposer.Compose(request.Messages, turn.CarryHistory, toolResults,
-            tools.InstructionInQuery ? tools.Instruction : null, _limits);
-        var upstreamTurn = new UpstreamTurn(request, query, turn.SessionId, turn.ExchangeId,
-            SessionIdHeaders.PersonaId(http, request), tools.InstructionInSystem ? tools.Instruction : null);
-        var buffer = new ArrayBufferWriter<byte>(query.Length * 2 + 1024);
-        UpstreamRequestBody.Write(buffer, upstreamTurn, _bodyOptions, _limits);
-        promptEstimate = TokenCounter.Estimate(query);
+        var profile = settings.Profiles.Lookup(request.Model);
+        if (profile.Id is null && _profileFallbacks.ShouldWarn(request.Model))
+            log.LogWarning("model.profile.fallback model={Model} reason=not_configured: default profile used (MODEL_PROFILE_JSON)",
+                request.Model.Length > 120 ? request.Model[..120] : request.Model);
+        var output = OutputBudget.Resolve(request.MaxCompletionTokens, request.MaxTokens, profile);
+        var composer = new UpstreamPromptComposer(turn.CarryHistory, tools.Instruction, tools.InstructionInQuery,
+            tools.InstructionInSystem, settings.Tools.ToolResultMaxChars, _limits);
+        var plan = BudgetPlanner.Plan(UpstreamMessages.Unseen(request.Messages, turn.CarryHistory, turn.SeenMessageCount),
+            profile, output, settings.Budget, composer.Compose);
+        report.Budget = plan.Decision;
+        promptEstimate = plan.Decision.EstimatedInput;
+        if (plan.Prompt is null) return default;
+
+        var upstreamTurn = new UpstreamTurn(request, plan.Prompt, output.Tokens, turn.SessionId, turn.ExchangeId,
+            SessionIdHeaders.PersonaId(http, request));
+        var buffer = new ArrayBufferWriter<byte>(plan.Prompt.Query.Length * 2 + 1024);
+        UpstreamRequestBody.Write(buffer, upstreamTurn, _bodyOptions);
         return buffer.WrittenMemory;
     }
 

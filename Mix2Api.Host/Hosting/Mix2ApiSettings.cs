@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Mix2Api.Actors.Hosting;
+using Mix2Api.Streams.Budget;
 using Mix2Api.Streams.Graph;
 using Mix2Api.Streams.Tools;
 
@@ -37,7 +38,9 @@ public sealed record Mix2ApiSettings
     public required int MaxConcurrentRequests { get; init; }
     public required TimeSpan ShutdownDrain { get; init; }
     public required IReadOnlyList<string> Models { get; init; }
-    public required int DefaultMaxNewTokens { get; init; }
+    public required ModelProfiles Profiles { get; init; }
+    public required int ProfileWarnCacheSize { get; init; }
+    public required BudgetOptions Budget { get; init; }
     public required int QueryMaxChars { get; init; }
     public required int ContextMaxChars { get; init; }
     public required int ToolResultMaxChars { get; init; }
@@ -102,6 +105,7 @@ public sealed record Mix2ApiSettings
             upstreamBase?.ToString() ?? (useSimulator ? "http://127.0.0.1/" : null), nodeId, channel);
         if (!ToolOptions.TryParseInstructionMode(r.Raw(SettingKeys.ToolInstructionMode), out var instructionMode))
             r.Error(SettingKeys.ToolInstructionMode, $"'{r.Raw(SettingKeys.ToolInstructionMode)}' is not one of query, system, messages, both, none");
+        var models = ParseModels(r.Raw(SettingKeys.ModelList), SettingKeys.ModelList.Default);
         var settings = new Mix2ApiSettings
         {
             Port = r.Int(SettingKeys.Port, 1, 65535),
@@ -131,8 +135,17 @@ public sealed record Mix2ApiSettings
             BodyLimit = r.Bytes(SettingKeys.BodyLimit),
             MaxConcurrentRequests = EffectiveMaxRequests(r.Int(SettingKeys.MaxConcurrent), notices),
             ShutdownDrain = r.Millis(SettingKeys.ShutdownDrain),
-            Models = ParseModels(r.Raw(SettingKeys.ModelList), SettingKeys.ModelList.Default),
-            DefaultMaxNewTokens = r.Int(SettingKeys.MaxNewTokens, 1),
+            Models = models,
+            Profiles = LoadProfiles(r, models, notices),
+            ProfileWarnCacheSize = r.Int(SettingKeys.ProfileWarnCacheSize, 0),
+            Budget = new BudgetOptions
+            {
+                TrimRecentMessages = r.Int(SettingKeys.BudgetTrimRecent, 1),
+                TrimMessageMaxChars = r.Int(SettingKeys.BudgetTrimMessageMaxChars, 64),
+                SummaryEnabled = r.Bool(SettingKeys.BudgetSummaryEnabled),
+                SummaryMaxChars = r.Int(SettingKeys.BudgetSummaryMaxChars, 128),
+                SummaryMaxLines = r.Int(SettingKeys.BudgetSummaryMaxLines, 1),
+            },
             QueryMaxChars = r.Int(SettingKeys.QueryMaxChars, 100),
             ContextMaxChars = r.Int(SettingKeys.ContextMaxChars, 0),
             ToolResultMaxChars = r.Int(SettingKeys.ToolResultMaxChars, 100),
@@ -175,6 +188,22 @@ public sealed record Mix2ApiSettings
         if (configured > 0)
             notices.Add($"MAX_CONCURRENT_REQUESTS={configured} exceeds what the open-files limit ({limit}) can carry; using {budget}. Raise `ulimit -n` for more.");
         return budget;
+    }
+
+    /// <summary>
+    /// MODEL_PROFILE_DEFAULT_* and MODEL_PROFILE_JSON (SPEC §8). A bad entry or value is a start-up error, one
+    /// line each; clamped values and unknown fields are notices.
+    /// </summary>
+    private static ModelProfiles LoadProfiles(SettingsReader r, IReadOnlyList<string> models, List<string> notices)
+    {
+        var defaults = new ModelProfileDefaults(
+            r.Int(SettingKeys.DefaultContextWindow, 1),
+            r.Int(SettingKeys.DefaultMaxInputTokens, 1),
+            r.Int(SettingKeys.MaxNewTokens, 1));
+        var errors = new List<string>();
+        var configured = ModelProfileJson.Parse(r.Raw(SettingKeys.ModelProfileJson), defaults, errors, notices);
+        foreach (var error in errors) r.Error(SettingKeys.ModelProfileJson, error);
+        return new ModelProfiles(defaults, models, configured);
     }
 
     /// <summary>MODEL_LIST as the Node adapter reads it: a JSON array, or CSV/newline separated; trimmed, de-duplicated.</summary>

@@ -36,7 +36,16 @@ public static class SettingKeys
     public static readonly SettingKey MaxConcurrent = new("MAX_CONCURRENT_REQUESTS", "Mix2Api:Limits:MaxConcurrentRequests", "0", "Chat requests in flight above which new ones get 503 + Retry-After; 0 = what the open-files limit can carry ((ulimit -n − 256) / 2).");
     public static readonly SettingKey ShutdownDrain = new("SHUTDOWN_DRAIN_MS", "Mix2Api:Limits:ShutdownDrainMs", "10000", "On shutdown, how long running streams may finish before they end with the error event.");
     public static readonly SettingKey ModelList = new("MODEL_LIST", "Mix2Api:Models:List", "mix/qwen-3-235b-instruct,mix/claude-sonnet-4-5", "Model ids for GET /v1/models: CSV, newline-separated or a JSON array.");
-    public static readonly SettingKey MaxNewTokens = new("MODEL_PROFILE_DEFAULT_MAX_NEW_TOKENS", "Mix2Api:Models:DefaultMaxNewTokens", "8192", "max_tokens sent upstream when the request sets none (no silent 1024 cap).");
+    public static readonly SettingKey ModelProfileJson = new("MODEL_PROFILE_JSON", "Mix2Api:Models:ProfileJson", "{}", "Per-model token limits: a JSON object keyed by model id, each {context_window, max_input_tokens, max_new_tokens} (camelCase accepted); see docs/BUDGET.md.");
+    public static readonly SettingKey DefaultContextWindow = new("MODEL_PROFILE_DEFAULT_CONTEXT_WINDOW", "Mix2Api:Models:DefaultContextWindow", "200000", "Context window (tokens) of a model no profile configures.");
+    public static readonly SettingKey DefaultMaxInputTokens = new("MODEL_PROFILE_DEFAULT_MAX_INPUT_TOKENS", "Mix2Api:Models:DefaultMaxInputTokens", "160000", "Input budget (tokens) of a model no profile configures (capped by its window).");
+    public static readonly SettingKey MaxNewTokens = new("MODEL_PROFILE_DEFAULT_MAX_NEW_TOKENS", "Mix2Api:Models:DefaultMaxNewTokens", "8192", "Largest output (tokens) of a model no profile configures; the upstream max_tokens when the request sets none (no silent 1024 cap).");
+    public static readonly SettingKey ProfileWarnCacheSize = new("MODEL_PROFILE_FALLBACK_WARN_CACHE_SIZE", "Mix2Api:Models:FallbackWarnCacheSize", "1024", "Model ids remembered so that 'no profile, default used' is logged once per model.");
+    public static readonly SettingKey BudgetTrimRecent = new("BUDGET_TRIM_RECENT_MESSAGES", "Mix2Api:Budget:TrimRecentMessages", "6", "Over budget: recent messages worth keeping whole before every kept message is shortened to fit more.");
+    public static readonly SettingKey BudgetTrimMessageMaxChars = new("BUDGET_TRIM_MESSAGE_MAX_CHARS", "Mix2Api:Budget:TrimMessageMaxChars", "1200", "Over budget: size (chars) each kept message and the system prompt are shortened to, head+tail (min 64).");
+    public static readonly SettingKey BudgetSummaryEnabled = new("BUDGET_HISTORY_SUMMARY_ENABLED", "Mix2Api:Budget:SummaryEnabled", "false", "Over budget: put a short summary of the dropped messages in the query's history section.");
+    public static readonly SettingKey BudgetSummaryMaxChars = new("BUDGET_HISTORY_SUMMARY_MAX_CHARS", "Mix2Api:Budget:SummaryMaxChars", "600", "Cap (chars) of that summary (min 128).");
+    public static readonly SettingKey BudgetSummaryMaxLines = new("BUDGET_HISTORY_SUMMARY_MAX_LINES", "Mix2Api:Budget:SummaryMaxLines", "10", "Dropped messages (the most recent) that the summary covers, one line each.");
     public static readonly SettingKey QueryMaxChars = new("QUERY_MAX_CHARS", "Mix2Api:Query:MaxChars", "30000", "Cap of the composed upstream query.");
     public static readonly SettingKey ContextMaxChars = new("CONTEXT_MAX_CHARS", "Mix2Api:Query:ContextMaxChars", "20000", "Cap of the [对话历史] section.");
     public static readonly SettingKey ToolResultMaxChars = new("TOOL_RESULT_MAX_CHARS", "Mix2Api:Query:ToolResultMaxChars", "20000", "Cap of each tool result in the query.");
@@ -61,7 +70,9 @@ public static class SettingKeys
         UpstreamRetryBase, UpstreamKeepAlive, UpstreamMaxBadFrames, UpstreamMaxFrameBytes, UpstreamAuthMode,
         UpstreamBearerToken, UpstreamAgentSlug, UpstreamLocation, UpstreamLanguage, UpstreamSearch, DefaultPersona,
         InboundAuthMode, InboundToken, InboundTokens, ModelsRequireAuth, StreamDefault, Heartbeat, BodyLimit,
-        MaxConcurrent, ShutdownDrain, ModelList, MaxNewTokens, QueryMaxChars, ContextMaxChars, ToolResultMaxChars,
+        MaxConcurrent, ShutdownDrain, ModelList, ModelProfileJson, DefaultContextWindow, DefaultMaxInputTokens, MaxNewTokens,
+        ProfileWarnCacheSize, BudgetTrimRecent, BudgetTrimMessageMaxChars, BudgetSummaryEnabled, BudgetSummaryMaxChars,
+        BudgetSummaryMaxLines, QueryMaxChars, ContextMaxChars, ToolResultMaxChars,
         ToolInstructionMode, ToolInstructionMaxChars, ToolDescMaxChars, ForceToolCall,
         UpstreamMessagesMax, UpstreamMessageMaxChars, ExposeStack, LogLevel, NodeId, NodeChannel,
     ];

@@ -1,3 +1,4 @@
+using Mix2Api.Streams.Budget;
 using Mix2Api.Streams.Supervision;
 
 namespace Mix2Api.Host.Http;
@@ -22,6 +23,8 @@ public sealed class RequestReport
     public string? SessionFingerprint { get; set; }
     public int? PromptTokens { get; set; }
     public int? CompletionTokens { get; set; }
+    /// <summary>The context budget decision; null when the request ended before it (validation, auth).</summary>
+    public BudgetDecision? Budget { get; set; }
     public Exception? Exception { get; set; }
 
     /// <summary>Records how the request ended. The first decision wins: exactly one end_reason per request.</summary>

@@ -6,7 +6,8 @@ namespace Mix2Api.Streams.Upstream;
 /// <summary>
 /// Builds the upstream <c>request.query</c> (SPEC §2.2, digest §2.4): <c>[对话历史]</c> only when the
 /// upstream has not seen the history, <c>[工具执行结果]</c>, <c>[当前问题]</c> (never duplicated), then
-/// the tool instruction; cut to size in the Node adapter's order.
+/// the tool instruction; cut to size in the Node adapter's order. A budget summary of dropped messages
+/// (<c>[历史摘要记忆]</c>) opens the history section.
 /// </summary>
 public static class QueryComposer
 {
@@ -14,15 +15,18 @@ public static class QueryComposer
     public const string ToolResultsHeader = "[工具执行结果]";
     public const string QuestionHeader = "[当前问题]";
     public const string ToolResultsFollowUp = "请基于以上工具执行结果继续：若信息已足够，请给出最终回答。";
+    public const string SummaryHeader = "[历史摘要记忆]";
     private const string HistoryCutMarker = "[对话历史已截断，仅保留最近关键上下文]";
 
     public static string Compose(IReadOnlyList<ChatMessage> messages, bool carryHistory, string? toolResults,
-        string? instruction, QueryLimits limits)
+        string? instruction, QueryLimits limits, string? historySummary = null)
     {
         var questionIndex = LastIndexOf(messages, ChatRole.User);
         if (questionIndex < 0) questionIndex = messages.Count - 1;
         var question = messages[questionIndex].Text;
         var history = carryHistory ? History(messages, questionIndex, limits.ContextMaxChars) : null;
+        if (carryHistory && !string.IsNullOrEmpty(historySummary))
+            history = SummaryHeader + "\n" + historySummary + (string.IsNullOrEmpty(history) ? "" : "\n\n" + history);
 
         var query = Join(history, toolResults, question, instruction);
         if (query.Length <= limits.QueryMaxChars) return query;

@@ -8,5 +8,4 @@ public sealed record UpstreamBodyOptions
     public string LocaleLanguage { get; init; } = "zh-CN";
     public bool ModeSearch { get; init; } = true;
     public string? DefaultPersonaId { get; init; }
-    public int DefaultMaxNewTokens { get; init; } = 8192;
 }

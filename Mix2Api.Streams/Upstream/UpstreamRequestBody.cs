@@ -12,7 +12,7 @@ public static class UpstreamRequestBody
 {
     private static readonly JsonWriterOptions Options = Output.RelaxedJson.Options;
 
-    public static void Write(IBufferWriter<byte> output, UpstreamTurn turn, UpstreamBodyOptions options, QueryLimits limits)
+    public static void Write(IBufferWriter<byte> output, UpstreamTurn turn, UpstreamBodyOptions options)
     {
         var request = turn.Request;
         using var w = new Utf8JsonWriter(output, Options);
@@ -28,14 +28,14 @@ public static class UpstreamRequestBody
         w.WriteStartObject("modes");
         w.WriteBoolean("search", options.ModeSearch);
         w.WriteEndObject();
-        w.WriteString("query", turn.Query);
+        w.WriteString("query", turn.Prompt.Query);
         w.WriteEndObject();
         w.WriteBoolean("is_personalized", true);
         w.WriteBoolean("stream", true);
-        WriteMessages(w, request.Messages, turn.SystemAddendum, limits);
+        WriteMessages(w, turn.Prompt.Messages);
         if (request.Temperature is { } t) w.WriteNumber("temperature", t);
         if (request.TopP is { } p) w.WriteNumber("top_p", p);
-        w.WriteNumber("max_tokens", request.MaxCompletionTokens ?? request.MaxTokens ?? options.DefaultMaxNewTokens);
+        w.WriteNumber("max_tokens", turn.MaxTokens);
         if (turn.SessionId is { } s && !s.Equals("new", StringComparison.OrdinalIgnoreCase)) w.WriteString("session_id", s);
         if (turn.ExchangeId is { } e && !e.Equals("new", StringComparison.OrdinalIgnoreCase)) w.WriteString("exchange_id", e);
         w.WriteEndObject();
@@ -49,34 +49,16 @@ public static class UpstreamRequestBody
         return slug.Length == 0 ? "qwen-3-235b" : slug;
     }
 
-    /// <summary>The first system message plus the most recent non-system messages, each capped.</summary>
-    private static void WriteMessages(Utf8JsonWriter w, IReadOnlyList<ChatMessage> messages, string? systemAddendum, QueryLimits limits)
+    /// <summary>The messages as <see cref="UpstreamMessages.Select"/> chose and capped them.</summary>
+    private static void WriteMessages(Utf8JsonWriter w, IReadOnlyList<ChatMessage> messages)
     {
         w.WriteStartArray("messages");
-        var system = -1;
-        var nonSystem = 0;
-        for (var i = 0; i < messages.Count; i++)
-        {
-            if (messages[i].Role == ChatRole.System) system = system < 0 ? i : system;
-            else nonSystem++;
-        }
-        if (system >= 0 || systemAddendum is not null)
-        {
-            var text = system >= 0 ? messages[system].Text : "";
-            if (systemAddendum is not null) text = text.Length == 0 ? systemAddendum : text + "\n\n" + systemAddendum;
-            w.WriteStartObject();
-            w.WriteString("role", "system");
-            w.WriteString("content", text);
-            w.WriteEndObject();
-        }
-        var skip = Math.Max(0, nonSystem - limits.MessagesMax);
         foreach (var m in messages)
         {
-            if (m.Role == ChatRole.System || skip-- > 0) continue;
             w.WriteStartObject();
             w.WriteString("role", m.Role.ToString().ToLowerInvariant());
             if (m.ContentWasNull) w.WriteNull("content");
-            else w.WriteString("content", TextClip.KeepTail(m.Text, limits.MessageMaxChars, "[消息内容已截断]"));
+            else w.WriteString("content", m.Text);
             if (m.ToolCalls.Count > 0 && m.Role == ChatRole.Assistant)
             {
                 w.WriteStartArray("tool_calls");

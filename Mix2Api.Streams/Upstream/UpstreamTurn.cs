@@ -5,9 +5,10 @@ namespace Mix2Api.Streams.Upstream;
 /// <summary>Everything that goes into one upstream chat request body.</summary>
 public sealed record UpstreamTurn(
     ChatRequest Request,
-    string Query,
+    /// <summary>The query and the messages array, as the budget decided them.</summary>
+    UpstreamPrompt Prompt,
+    /// <summary>The upstream <c>max_tokens</c>: the output budget.</summary>
+    int MaxTokens,
     string? SessionId,
     string? ExchangeId,
-    string? PersonaId,
-    /// <summary>Text appended to (or inserted as) the first system message, e.g. the tool instruction.</summary>
-    string? SystemAddendum);
+    string? PersonaId);

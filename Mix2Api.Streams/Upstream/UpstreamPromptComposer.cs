@@ -1,0 +1,25 @@
+using Mix2Api.Streams.Protocol;
+using Mix2Api.Streams.Tools;
+
+namespace Mix2Api.Streams.Upstream;
+
+/// <summary>
+/// Composes the <see cref="UpstreamPrompt"/> of one turn from a list of working messages, so the budget can
+/// compose candidates (trimmed lists, with a summary of what was dropped) and measure exactly what would be sent.
+/// </summary>
+public sealed class UpstreamPromptComposer(
+    bool carryHistory,
+    string? instruction,
+    bool instructionInQuery,
+    bool instructionInSystem,
+    int toolResultMaxChars,
+    QueryLimits limits)
+{
+    public UpstreamPrompt Compose(IReadOnlyList<ChatMessage> messages, string? historySummary)
+    {
+        var toolResults = ToolResultsFormatter.Format(messages, toolResultMaxChars);
+        var query = QueryComposer.Compose(messages, carryHistory, toolResults, instructionInQuery ? instruction : null, limits, historySummary);
+        var upstreamMessages = UpstreamMessages.Select(messages, instructionInSystem ? instruction : null, limits);
+        return new UpstreamPrompt(query, upstreamMessages, instructionInQuery && instructionInSystem ? instruction : null);
+    }
+}
