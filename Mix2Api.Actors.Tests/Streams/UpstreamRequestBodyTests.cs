@@ -17,22 +17,27 @@ public class UpstreamRequestBodyTests
         Messages = messages.Length > 0 ? messages : [new ChatMessage(ChatRole.User, "你好", false, [], null, null)],
     };
 
-    private static JsonDocument Write(UpstreamTurn turn, UpstreamBodyOptions? options = null, QueryLimits? limits = null)
+    private static JsonDocument Write(UpstreamTurn turn, UpstreamBodyOptions? options = null)
     {
         var buffer = new ArrayBufferWriter<byte>();
-        UpstreamRequestBody.Write(buffer, turn, options ?? new UpstreamBodyOptions(), limits ?? new QueryLimits());
+        UpstreamRequestBody.Write(buffer, turn, options ?? new UpstreamBodyOptions());
         return JsonDocument.Parse(buffer.WrittenMemory);
     }
 
-    private static UpstreamTurn Turn(ChatRequest? request = null, string? session = null, string? exchange = null, string? persona = null)
-        => new(request ?? Request(), "[当前问题]\n你好", session, exchange, persona, null);
+    private static UpstreamTurn Turn(ChatRequest? request = null, string? session = null, string? exchange = null, string? persona = null,
+        int maxTokens = 8192)
+    {
+        request ??= Request();
+        var prompt = new UpstreamPrompt("[当前问题]\n你好", UpstreamMessages.Select(request.Messages, null, new QueryLimits()));
+        return new(request, prompt, maxTokens, session, exchange, persona);
+    }
 
     private static IEnumerable<string> Keys(JsonElement e) => e.EnumerateObject().Select(p => p.Name);
 
     [Fact]
     public void Keys_come_in_the_node_order_and_stream_is_always_true()
     {
-        using var doc = Write(Turn(Request(stream: false, temperature: 0.5, maxTokens: 300), session: "s1", exchange: "e1", persona: "p1"));
+        using var doc = Write(Turn(Request(stream: false, temperature: 0.5), session: "s1", exchange: "e1", persona: "p1", maxTokens: 300));
         var root = doc.RootElement;
 
         Assert.Equal(["request", "is_personalized", "stream", "messages", "temperature", "max_tokens", "session_id", "exchange_id"], Keys(root));
@@ -46,9 +51,9 @@ public class UpstreamRequestBodyTests
     }
 
     [Fact]
-    public void Optional_fields_are_omitted_and_max_tokens_defaults()
+    public void Optional_fields_are_omitted_and_max_tokens_is_the_output_budget()
     {
-        using var doc = Write(Turn(Request(stream: null)));
+        using var doc = Write(Turn(Request(stream: null, maxTokens: 5)));
         var root = doc.RootElement;
         Assert.Equal(["request", "is_personalized", "stream", "messages", "max_tokens"], Keys(root));
         Assert.Equal(["agent_slug", "model_slug", "locale", "modes", "query"], Keys(root.GetProperty("request")));
@@ -84,8 +89,8 @@ public class UpstreamRequestBodyTests
         for (var i = 0; i < 5; i++) messages.Add(new ChatMessage(ChatRole.User, $"m{i}" + new string('x', 50), false, [], null, null));
         messages.Add(new ChatMessage(ChatRole.Assistant, "", true, [new ChatToolCall("call_1", "read", "{}")], null, null));
         messages.Add(new ChatMessage(ChatRole.Tool, "out", false, [], "call_1", null));
-        using var doc = Write(new UpstreamTurn(Request(messages: [.. messages]), "q", null, null, null, "TOOL INSTRUCTION"),
-            limits: new QueryLimits { MessagesMax = 3, MessageMaxChars = 20 });
+        var selected = UpstreamMessages.Select(messages, "TOOL INSTRUCTION", new QueryLimits { MessagesMax = 3, MessageMaxChars = 20 });
+        using var doc = Write(new UpstreamTurn(Request(messages: [.. messages]), new UpstreamPrompt("q", selected), 100, null, null, null));
         var sent = doc.RootElement.GetProperty("messages").EnumerateArray().ToList();
 
         Assert.Equal(4, sent.Count);
