@@ -12,7 +12,8 @@ namespace Mix2Api.Actors.Persistence;
 /// Akka.Persistence journal on Redis (layout in <see cref="RedisKeys"/>). Each AtomicWrite is one Lua script, so
 /// its events land all or none, and only if Redis still holds the highest sequence nr the writer expects: two
 /// nodes that share Redis without sharing a cluster cannot interleave one persistence id's events
-/// (<see cref="SequenceConflictException"/>). A payload that cannot be serialized is rejected (the actor goes on);
+/// (<see cref="SequenceConflictException"/>). A payload that cannot be serialized is rejected (the actor goes on;
+/// the highest still moves past it so no sequence nr is reused);
 /// Redis being down or slow fails the write (the actor stops), within the command timeout.
 /// </summary>
 public sealed class RedisJournal : AsyncWriteJournal
@@ -45,35 +46,37 @@ public sealed class RedisJournal : AsyncWriteJournal
         // One actor's writes, in order: awaiting each keeps the order even while the connection is still being made.
         foreach (var write in messages)
         {
+            Exception? rejection = null;
             RedisValue[] args;
             try
             {
-                args = WriteArguments(write);
+                args = WriteArguments(write, withEvents: true);
             }
             catch (Exception ex)
             {
-                // Not stored, never will be: a rejection, which the persistent actor survives.
-                results ??= Enumerable.Repeat<Exception?>(null, index).ToList();
-                results.Add(ex);
-                index++;
-                continue;
+                // Not stored, never will be: a rejection, which the persistent actor survives. Its sequence nrs are
+                // still used up (the actor has moved past them), so the highest moves on, under the same guard.
+                rejection = ex;
+                args = WriteArguments(write, withEvents: false);
             }
             var keys = new RedisKeys(_settings.KeyPrefix, write.PersistenceId);
             var outcome = (RedisResult[])(await _redis.RunAsync(db => db.ScriptEvaluateAsync(RedisScripts.WriteEvents, keys.All, args), cancellationToken).ConfigureAwait(false))!;
             if ((long)outcome[0] == 0) throw Conflict(write.PersistenceId, write.LowestSequenceNr - 1, (long)outcome[1]);
-            results?.Add(null);
+            if (rejection is not null) results ??= Enumerable.Repeat<Exception?>(null, index).ToList();
+            results?.Add(rejection);
             index++;
         }
         return results?.ToImmutableList()!;
     }
 
-    private RedisValue[] WriteArguments(AtomicWrite write)
+    private RedisValue[] WriteArguments(AtomicWrite write, bool withEvents)
     {
         var events = (IImmutableList<IPersistentRepresentation>)write.Payload;
-        var args = new RedisValue[3 + 2 * events.Count];
+        var args = new RedisValue[withEvents ? 3 + 2 * events.Count : 3];
         args[0] = write.LowestSequenceNr - 1;
         args[1] = write.HighestSequenceNr;
         args[2] = _ttlMs;
+        if (!withEvents) return args;
         var timestamp = DateTime.UtcNow.Ticks;
         for (var i = 0; i < events.Count; i++)
         {

@@ -7,7 +7,8 @@ internal static class RedisScripts
     /// Appends one AtomicWrite, conditional on the expected highest sequence nr (the first event's nr − 1), then sets
     /// the new highest and refreshes the TTL of every key of the persistence id (PERSIST when there is no TTL).
     /// A missing highest key (never written, or expired) accepts the write: there is no other writer's data to
-    /// protect. ARGV: expected, new highest, ttl ms, then score/member pairs. Returns {1} or {0, stored highest}.
+    /// protect. ARGV: expected, new highest, ttl ms, then score/member pairs; without pairs (a rejected write) only
+    /// the highest moves on. Returns {1} or {0, stored highest}.
     /// </summary>
     public const string WriteEvents = """
         local stored = redis.call('GET', KEYS[2])
