@@ -45,6 +45,8 @@ public sealed class RedisPersistenceOutageSpec : TestKit, IClassFixture<RedisSer
         await WriteAsync(journal, probe, pid, 1);
         await Eventually.TrueAsync(() => status.Connected, TimeSpan.FromSeconds(10), "the Redis plugins never reported a connection");
 
+        var warnings = CreateTestProbe();
+        Sys.EventStream.Subscribe(warnings.Ref, typeof(Akka.Event.Warning));
         await _redis.StopAsync();
         var clock = System.Diagnostics.Stopwatch.StartNew();
         try
@@ -57,6 +59,7 @@ public sealed class RedisPersistenceOutageSpec : TestKit, IClassFixture<RedisSer
             await Eventually.TrueAsync(() => !status.Connected, TimeSpan.FromSeconds(10), "the status still says connected");
             Assert.NotNull(status.LastError);
             Assert.NotNull(status.LastErrorAt);
+            await warnings.FishForMessageAsync<Akka.Event.Warning>(w => w.Message.ToString()!.Contains("Redis persistence connection down", StringComparison.Ordinal), FailsBefore);
         }
         finally
         {

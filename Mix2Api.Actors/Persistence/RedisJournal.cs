@@ -30,7 +30,7 @@ public sealed class RedisJournal : AsyncWriteJournal
         _settings = RedisPersistenceHocon.Read(config);
         _ttlMs = (long)(_settings.Ttl ?? TimeSpan.Zero).TotalMilliseconds;
         _status = RedisPersistenceStatus.Get(Context.System);
-        _redis = new RedisPersistenceConnection(_settings, _status, "mix2api-journal");
+        _redis = new RedisPersistenceConnection(_settings, _status, _log, "mix2api-journal");
     }
 
     protected override void PostStop()

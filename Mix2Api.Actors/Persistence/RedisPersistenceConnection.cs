@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using Akka.Event;
 using StackExchange.Redis;
 
 namespace Mix2Api.Actors.Persistence;
@@ -15,11 +16,14 @@ internal sealed class RedisPersistenceConnection : IDisposable
     private readonly string? _password;
     private readonly Task<ConnectionMultiplexer> _connecting;
     private readonly Func<bool> _isConnected;
+    private readonly ILoggingAdapter _log;
+    private int _down;
 
-    public RedisPersistenceConnection(RedisPersistenceSettings settings, RedisPersistenceStatus status, string clientName)
+    public RedisPersistenceConnection(RedisPersistenceSettings settings, RedisPersistenceStatus status, ILoggingAdapter log, string clientName)
     {
         _settings = settings;
         _status = status;
+        _log = log;
         var options = RedisConnectionString.Parse(settings.ConfigurationString);
         _password = string.IsNullOrEmpty(options.Password) ? null : options.Password;
         options.AbortOnConnectFail = false;
@@ -59,9 +63,24 @@ internal sealed class RedisPersistenceConnection : IDisposable
     {
         // abortConnect=false: this returns even when Redis is down and keeps reconnecting by itself.
         var mux = await ConnectionMultiplexer.ConnectAsync(options).ConfigureAwait(false);
-        mux.ConnectionFailed += (_, e) => _status.RecordError($"{e.FailureType}: {Redact(e.Exception?.Message ?? "connection lost")}");
-        if (!mux.IsConnected) _status.RecordError("UnableToConnect: Redis did not answer the first connection attempt");
+        mux.ConnectionFailed += (_, e) => MarkDown($"{e.FailureType}: {Redact(e.Exception?.Message ?? "connection lost")}");
+        mux.ConnectionRestored += (_, _) => MarkUp();
+        if (!mux.IsConnected) MarkDown("UnableToConnect: Redis did not answer the first connection attempt");
         return mux;
+    }
+
+    // Reconnect attempts fail again and again during an outage: the status keeps the latest, the log only the change.
+    private void MarkDown(string error)
+    {
+        _status.RecordError(error);
+        if (Interlocked.Exchange(ref _down, 1) == 0)
+            _log.Warning("Redis persistence connection down ({0}); journal and snapshot calls fail until it is back", error);
+    }
+
+    private void MarkUp()
+    {
+        if (Interlocked.Exchange(ref _down, 0) == 1)
+            _log.Info("Redis persistence connection restored");
     }
 
     private string Redact(string message) => _password is null ? message : message.Replace(_password, "***", StringComparison.Ordinal);

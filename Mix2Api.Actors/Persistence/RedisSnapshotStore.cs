@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Configuration;
+using Akka.Event;
 using Akka.Persistence;
 using Akka.Persistence.Snapshot;
 using StackExchange.Redis;
@@ -22,7 +23,7 @@ public sealed class RedisSnapshotStore : SnapshotStore
     {
         _settings = RedisPersistenceHocon.Read(config);
         _ttlMs = (long)(_settings.Ttl ?? TimeSpan.Zero).TotalMilliseconds;
-        _redis = new RedisPersistenceConnection(_settings, RedisPersistenceStatus.Get(Context.System), "mix2api-snapshots");
+        _redis = new RedisPersistenceConnection(_settings, RedisPersistenceStatus.Get(Context.System), Context.GetLogger(), "mix2api-snapshots");
     }
 
     protected override void PostStop()
