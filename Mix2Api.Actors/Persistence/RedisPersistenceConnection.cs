@@ -47,9 +47,11 @@ internal sealed class RedisPersistenceConnection : IDisposable
             var mux = await _connecting.WaitAsync(_settings.ConnectTimeout, cancellationToken).ConfigureAwait(false);
             return await command(mux.GetDatabase()).WaitAsync(_settings.CommandTimeout, cancellationToken).ConfigureAwait(false);
         }
-        catch (RedisServerException)
+        catch (RedisServerException ex)
         {
-            throw; // Redis answered: a broken script or command, not an outage
+            // Redis answered with an error (BUSY, LOADING, READONLY after a failover, …): the call fails as it is.
+            _status.RecordError($"{ex.GetType().Name}: {Redact(ex.Message)}");
+            throw;
         }
         catch (Exception ex) when (ex is TimeoutException or RedisException or SocketException or ObjectDisposedException)
         {
