@@ -48,12 +48,12 @@ public sealed record VerdictRow(
     string Client,
     long Requests,
     double AdapterErrorPct,
-    double Http5xxPct,
+    [property: JsonPropertyName("http_5xx_pct")] double Http5xxPct,
     double BrokenStreamPct,
     string Verdict,
     long Streams,
     long AdapterErrors,
-    long Http5xx,
+    [property: JsonPropertyName("http_5xx")] long Http5xx,
     long BrokenStreams);
 
 public sealed record VerdictView(double WindowMinutes, IReadOnlyList<VerdictRow> Rows);
