@@ -1,6 +1,7 @@
 using Mix2Api.Actors.Hosting;
 using Mix2Api.Host.Admin;
 using Mix2Api.Host.Diagnostics;
+using Mix2Api.Host.OpenApi;
 using Mix2Api.Host.Operations;
 using Mix2Api.Host.Traces;
 using Mix2Api.Host.Endpoints;
@@ -117,6 +118,7 @@ public static class Mix2ApiHost
         services.AddSingleton<ChatCompletionsEndpoint>();
         services.AddSingleton<ModelsEndpoint>();
         services.AddSingleton<HealthEndpoints>();
+        services.AddMix2ApiOpenApi();
         if (simulator is not null) services.AddSingleton(simulator);
 
         var app = builder.Build();
@@ -161,6 +163,8 @@ public static class Mix2ApiHost
         services.AddSingleton<AdminApi>();
     }
 
+    private static Delegate Described(Func<HttpContext, Task> handler) => handler;
+
     private static void MapRoutes(WebApplication app, Mix2ApiSettings settings)
     {
         if (settings.Admin.Enabled)
@@ -174,13 +178,22 @@ public static class Mix2ApiHost
         var models = app.Services.GetRequiredService<ModelsEndpoint>();
         var health = app.Services.GetRequiredService<HealthEndpoints>();
         var metrics = app.Services.GetRequiredService<NodeMetrics>();
-        app.MapPost("/v1/chat/completions", chat.HandleAsync);
-        app.MapPost("/", chat.HandleAsync);
-        app.MapGet("/v1/models", models.HandleAsync);
-        app.MapGet("/health", health.HealthAsync);
-        app.MapGet("/health/live", health.LiveAsync);
-        app.MapGet("/health/ready", health.ReadyAsync);
-        app.MapGet("/metrics", metrics.WriteAsync);
+        // Handlers as Delegates (not RequestDelegates) so the OpenAPI generator sees the routes and their described shapes.
+        app.MapPost("/v1/chat/completions", Described(chat.HandleAsync)).WithName("createChatCompletion")
+            .WithSummary("Chat completion, stream (SSE) or non-stream").DescribeChat();
+        app.MapPost("/", Described(chat.HandleAsync)).WithName("createChatCompletionAlias")
+            .WithSummary("Alias of POST /v1/chat/completions (some new-api setups)").DescribeChat();
+        app.MapGet("/v1/models", Described(models.HandleAsync)).WithName("listModels")
+            .WithSummary("Model ids from MODEL_LIST").Produces<ModelListSchema>(200).Errors(401);
+        app.MapGet("/health", Described(health.HealthAsync)).WithName("health")
+            .WithSummary("Liveness and readiness summary").Produces<HealthSchema>(200);
+        app.MapGet("/health/live", Described(health.LiveAsync)).WithName("live")
+            .WithSummary("Container liveness probe").Produces<ProbeSchema>(200);
+        app.MapGet("/health/ready", Described(health.ReadyAsync)).WithName("ready")
+            .WithSummary("Container readiness probe").Produces<ProbeSchema>(200).Produces<ProbeSchema>(503);
+        app.MapGet("/metrics", Described(metrics.WriteAsync)).WithName("metrics")
+            .WithSummary("Prometheus text exposition").Produces<string>(200, "text/plain");
+        app.MapOpenApi(OpenApiSetup.Route).WithName("openapi");
         app.MapFallback(RouteErrors.NotFoundAsync);
     }
 }
