@@ -1,6 +1,5 @@
 using Mix2Api.Host.Admin;
 using Mix2Api.Host.Diagnostics;
-using Mix2Api.Host.Hosting;
 
 namespace Mix2Api.Host.Operations;
 
@@ -15,9 +14,9 @@ public sealed class RequestOutcomes
     private readonly OutcomeWindow<string> _slo;
     private readonly ToolLoopTracker _loops;
 
-    public RequestOutcomes(Mix2ApiSettings settings, TimeProvider time)
+    public RequestOutcomes(AdminSettings settings, TimeProvider time)
     {
-        var window = settings.Admin.VerdictWindow;
+        var window = settings.VerdictWindow;
         _verdict = new OutcomeWindow<(string, string)>(window, TimeSpan.FromTicks(Math.Max(TimeSpan.TicksPerSecond, window.Ticks / 90)), time);
         _slo = new OutcomeWindow<string>(SloWindow, TimeSpan.FromMinutes(1), time);
         _loops = new ToolLoopTracker(time);
