@@ -17,8 +17,12 @@ public static class GateApp
         var key = new Option<string?>("--key") { Description = "an inbound key (default: the GATE_KEY environment variable)" };
         var model = new Option<string?>("--model") { Description = "model id (default: the first of GET /v1/models)" };
         var json = new Option<bool>("--json") { Description = "print JSON instead of a table" };
+        var simulator = new Option<bool>("--simulator")
+        {
+            Description = "the node's upstream is the simulator (detected when it is the node's built-in one): ask with its directives",
+        };
         var timeout = new Option<int>("--timeout") { Description = "seconds per request (default 60)", DefaultValueFactory = _ => 60 };
-        var root = new RootCommand("Release gate: packs A (stream), B (tool loop), C (cancel/timeout/errors) against a live node.") { url, key, model, json, timeout };
+        var root = new RootCommand("Release gate: packs A (stream), B (tool loop), C (cancel/timeout/errors) against a live node.") { url, key, model, json, simulator, timeout };
         root.SetAction(async (parse, ct) =>
         {
             var apiKey = parse.GetValue(key) is { Length: > 0 } k ? k : Environment.GetEnvironmentVariable("GATE_KEY");
@@ -37,7 +41,7 @@ public static class GateApp
             string modelId;
             try
             {
-                (prompts, modelId) = await ProbeAsync(node, apiKey, parse.GetValue(model), perRequest, ct);
+                (prompts, modelId) = await ProbeAsync(node, apiKey, parse.GetValue(model), parse.GetValue(simulator), perRequest, ct);
             }
             catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or JsonException or InvalidOperationException)
             {
@@ -72,12 +76,13 @@ public static class GateApp
     }
 
     /// <summary>The model to use and whether the node runs the built-in simulator (then the prompts carry its directives).</summary>
-    private static async Task<(GatePrompts, string)> ProbeAsync(Uri node, string key, string? model, TimeSpan timeout, CancellationToken ct)
+    private static async Task<(GatePrompts, string)> ProbeAsync(Uri node, string key, string? model, bool simulator, TimeSpan timeout,
+        CancellationToken ct)
     {
         using var http = new HttpClient { BaseAddress = node, Timeout = timeout };
         http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
         using var health = JsonDocument.Parse(await http.GetStringAsync("health", ct));
-        var simulator = health.RootElement.TryGetProperty("upstream", out var upstream) && upstream.TryGetProperty("mode", out var mode)
+        simulator |= health.RootElement.TryGetProperty("upstream", out var upstream) && upstream.TryGetProperty("mode", out var mode)
             && mode.GetString() == "simulator";
         if (model is null)
         {
