@@ -33,7 +33,7 @@ public static class SettingKeys
     public static readonly SettingKey StreamDefault = new("STREAM_DEFAULT", "Mix2Api:Stream:Default", "false", "Whether a request without `stream` streams (the Node adapter streamed: true).");
     public static readonly SettingKey Heartbeat = new("SSE_HEARTBEAT_MS", "Mix2Api:Stream:HeartbeatMs", "15000", "Keep-alive comment after this much silence on a stream; 0 disables.");
     public static readonly SettingKey BodyLimit = new("BODY_SIZE_LIMIT", "Mix2Api:Limits:BodySize", "5mb", "Largest request body (bytes, or kb/mb suffix).");
-    public static readonly SettingKey MaxConcurrent = new("MAX_CONCURRENT_REQUESTS", "Mix2Api:Limits:MaxConcurrentRequests", "0", "Chat requests in flight above which new ones get 503 + Retry-After; 0 = what the open-files limit can carry ((ulimit -n − 256) / 2).");
+    public static readonly SettingKey MaxConcurrent = new("MAX_CONCURRENT_REQUESTS", "Mix2Api:Limits:MaxConcurrentRequests", "0", "Chat requests in flight above which new ones get 503 + Retry-After; 0 = what the open-files limit can carry ((ulimit -n − 384) / 2).");
     public static readonly SettingKey ShutdownDrain = new("SHUTDOWN_DRAIN_MS", "Mix2Api:Limits:ShutdownDrainMs", "10000", "On shutdown, how long running streams may finish before they end with the error event.");
     public static readonly SettingKey ModelList = new("MODEL_LIST", "Mix2Api:Models:List", "mix/qwen-3-235b-instruct,mix/claude-sonnet-4-5", "Model ids for GET /v1/models: CSV, newline-separated or a JSON array.");
     public static readonly SettingKey MaxNewTokens = new("MODEL_PROFILE_DEFAULT_MAX_NEW_TOKENS", "Mix2Api:Models:DefaultMaxNewTokens", "8192", "max_tokens sent upstream when the request sets none (no silent 1024 cap).");
