@@ -51,6 +51,19 @@ public sealed class AdminEndpointTests
     }
 
     [Fact]
+    public async Task With_the_admin_listener_a_url_kestrel_cannot_take_is_a_startup_error()
+    {
+        var errors = new StringWriter();
+        var app = await Mix2ApiHost.BuildAsync([], b => b.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["UPSTREAM_API_BASE"] = "http://127.0.0.1:9", ["UPSTREAM_AUTH_MODE"] = "none", ["INBOUND_AUTH_MODE"] = "none",
+            ["urls"] = "https://127.0.0.1:0", ["ADMIN_PORT"] = AdminBroker.FreePort().ToString(),
+        }), errors);
+        Assert.Null(app);
+        Assert.StartsWith("mix2api: configuration error: urls: 'https://127.0.0.1:0'", errors.ToString());
+    }
+
+    [Fact]
     public async Task With_a_token_the_admin_api_refuses_a_missing_or_wrong_one_and_ctl_says_so_in_one_line()
     {
         var (broker, admin) = await AdminBroker.StartAsync(new Dictionary<string, string?> { ["ADMIN_TOKEN"] = AdminToken });

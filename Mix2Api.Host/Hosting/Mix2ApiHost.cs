@@ -60,8 +60,15 @@ public static class Mix2ApiHost
         builder.Logging.AddSerilog(logger, dispose: true);
 
         var urls = builder.Configuration["urls"] is { Length: > 0 } u ? u : builder.Configuration["ASPNETCORE_URLS"];
+        ListenUrls? chatUrls = null;
+        if (settings.Admin.Enabled && !string.IsNullOrEmpty(urls))
+        {
+            var urlProblems = new List<string>();
+            chatUrls = ListenUrls.Parse(urls, urlProblems);
+            foreach (var problem in urlProblems) await errors.WriteLineAsync($"mix2api: configuration error: {problem}");
+            if (urlProblems.Count > 0) return null;
+        }
         var adminAddress = new AdminAddress();
-        var listenProblems = new List<string>();
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
@@ -72,8 +79,8 @@ public static class Mix2ApiHost
                 return;
             }
             // A second listener in this host for the admin API only; its connections are marked so the pipeline routes them apart.
-            if (string.IsNullOrEmpty(urls)) k.ListenAnyIP(settings.Port);
-            else listenProblems.AddRange(ListenUrls.Apply(k, urls));
+            if (chatUrls is null) k.ListenAnyIP(settings.Port);
+            else chatUrls.Apply(k);
             k.Listen(settings.Admin.Host, settings.Admin.Port, listen =>
             {
                 adminAddress.Bind(listen);
@@ -128,10 +135,6 @@ public static class Mix2ApiHost
             app.Lifetime.ApplicationStopped.Register(() => simulator.DisposeAsync().AsTask().GetAwaiter().GetResult());
         _ = app.Services.GetRequiredService<ShutdownCoordinator>();
         _ = app.Services.GetRequiredService<ActorsMetrics>();
-        app.Lifetime.ApplicationStarted.Register(() =>
-        {
-            foreach (var problem in listenProblems) app.Logger.LogError("mix2api: configuration error: {Problem}", problem);
-        });
         return app;
     }
 
