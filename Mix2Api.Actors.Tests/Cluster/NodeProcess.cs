@@ -60,6 +60,7 @@ public sealed class NodeProcess : IAsyncDisposable
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["INBOUND_BEARER_TOKEN"] = BrokerHost.InboundToken;
         start.Environment["LOG_LEVEL"] = "warning";
+        start.Environment["ADMIN_PORT"] = "0"; // never the fixed default 9110 in tests; admin tests pass a free port
         foreach (var (key, value) in environment) start.Environment[key] = value;
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");

@@ -159,6 +159,13 @@ public sealed class NorthboundApiTests : IAsyncLifetime
         Assert.Contains("mix2api_requests_total{client=\"opencode\",stream=\"true\",tools_present=\"false\",end_reason=\"stop\","
             + "http_status=\"200\",upstream_status=\"200\",channel=\"stable\"} 1", metrics);
         Assert.Contains("mix2api_active_streams 0", metrics);
+        // Duration and TTFB are histograms with the same labels: a count, a sum and cumulative buckets ending at +Inf.
+        const string labels = "client=\"opencode\",stream=\"true\",tools_present=\"false\",end_reason=\"stop\",http_status=\"200\",upstream_status=\"200\",channel=\"stable\"";
+        Assert.Contains("# TYPE mix2api_request_duration_seconds histogram", metrics);
+        Assert.Contains($"mix2api_request_duration_seconds_count{{{labels}}} 1", metrics);
+        Assert.Contains($"mix2api_request_duration_seconds_bucket{{{labels},le=\"+Inf\"}} 1", metrics);
+        Assert.Contains($"mix2api_ttfb_seconds_count{{{labels}}} 1", metrics);
+        Assert.Matches("mix2api_stream_chunks_total\\{client=\"opencode\",channel=\"stable\"\\} [1-9]", metrics);
         Assert.Contains("mix2api_session_turns_total{kind=", metrics);
         Assert.Contains("mix2api_session_store_degraded{mode=\"memory\"} 0", metrics);
     }

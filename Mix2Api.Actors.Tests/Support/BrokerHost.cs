@@ -60,6 +60,7 @@ public sealed class BrokerHost : IAsyncDisposable
             ["INBOUND_BEARER_TOKEN"] = InboundToken,
             ["LOG_LEVEL"] = "warning",
             ["SHUTDOWN_DRAIN_MS"] = "0",
+            ["ADMIN_PORT"] = "0", // never the fixed default 9110 in tests; admin tests pass a free port
         };
         if (overrides is not null)
             foreach (var (k, v) in overrides) config[k] = v;

@@ -1,7 +1,5 @@
-using System.Collections.Concurrent;
-using System.Globalization;
-using System.Text;
 using Mix2Api.Streams.Budget;
+using Prometheus;
 
 namespace Mix2Api.Host.Diagnostics;
 
@@ -11,54 +9,19 @@ namespace Mix2Api.Host.Diagnostics;
 /// the matched profile key (configured or <c>MODEL_LIST</c>), <c>other</c> for unknown models, so clients
 /// cannot grow the label set.
 /// </summary>
-public sealed class BudgetMetrics
+public sealed class BudgetMetrics(IMetricFactory factory)
 {
-    private static readonly double[] RatioBuckets = [0.1, 0.25, 0.5, 0.75, 0.9, 1.0];
+    private readonly Counter _decisions = factory.CreateCounter("mix2api_budget_decisions_total",
+        "Context budget decisions by model profile and action (pass, trim, clamp, reject).", ["model", "action"]);
 
-    private readonly ConcurrentDictionary<(string Model, BudgetAction Action), long[]> _decisions = new();
-    private readonly long[] _ratioCounts = new long[RatioBuckets.Length + 1];
-    private readonly Lock _ratioGate = new();
-    private double _ratioSum;
+    private readonly Histogram _trimRatio = factory.CreateHistogram("mix2api_budget_trim_ratio",
+        "Share of the estimated input that trimming removed.",
+        new HistogramConfiguration { Buckets = [0.1, 0.25, 0.5, 0.75, 0.9, 1.0] });
 
     public void Record(BudgetDecision? decision)
     {
         if (decision is null) return;
-        var counter = _decisions.GetOrAdd((decision.ProfileId ?? "other", decision.Action), static _ => new long[1]);
-        Interlocked.Increment(ref counter[0]);
-        if (decision.TrimRatio is not { } ratio) return;
-        var bucket = Array.FindIndex(RatioBuckets, b => ratio <= b);
-        lock (_ratioGate)
-        {
-            _ratioCounts[bucket < 0 ? RatioBuckets.Length : bucket]++;
-            _ratioSum += ratio;
-        }
+        _decisions.WithLabels(decision.ProfileId ?? "other", decision.Action.ToWire()).Inc();
+        if (decision.TrimRatio is { } ratio) _trimRatio.Observe(ratio);
     }
-
-    public void Render(StringBuilder sb)
-    {
-        sb.Append("# TYPE mix2api_budget_decisions_total counter\n");
-        foreach (var ((model, action), count) in _decisions)
-            sb.Append("mix2api_budget_decisions_total{model=\"").Append(Escape(model)).Append("\",action=\"")
-                .Append(action.ToWire()).Append("\"} ").Append(Interlocked.Read(ref count[0])).Append('\n');
-
-        sb.Append("# TYPE mix2api_budget_trim_ratio histogram\n");
-        lock (_ratioGate)
-        {
-            long cumulative = 0;
-            for (var i = 0; i < RatioBuckets.Length; i++)
-            {
-                cumulative += _ratioCounts[i];
-                sb.Append("mix2api_budget_trim_ratio_bucket{le=\"").Append(RatioBuckets[i].ToString(CultureInfo.InvariantCulture))
-                    .Append("\"} ").Append(cumulative).Append('\n');
-            }
-            cumulative += _ratioCounts[^1];
-            sb.Append("mix2api_budget_trim_ratio_bucket{le=\"+Inf\"} ").Append(cumulative).Append('\n');
-            sb.Append("mix2api_budget_trim_ratio_sum ").Append(_ratioSum.ToString("R", CultureInfo.InvariantCulture)).Append('\n');
-            sb.Append("mix2api_budget_trim_ratio_count ").Append(cumulative).Append('\n');
-        }
-    }
-
-    private static string Escape(string value)
-        => value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal)
-            .Replace("\n", "\\n", StringComparison.Ordinal);
 }

@@ -1,77 +1,47 @@
-using System.Collections.Concurrent;
-using System.Globalization;
-using System.Text;
+using Mix2Api.Host.Operations;
+using Prometheus;
 
 namespace Mix2Api.Host.Diagnostics;
 
 /// <summary>
-/// Counters and duration sums by client × stream × tools_present × end_reason × http_status ×
-/// upstream_status × channel, rendered as Prometheus text on <c>GET /metrics</c>.
+/// Request metrics by client × stream × tools_present × end_reason × http_status × upstream_status × channel
+/// (SPEC §7.2): a counter and duration and TTFB histograms; the active-streams gauge and the chunks counter.
 /// </summary>
 public sealed class RequestMetrics
 {
-    private sealed class Series
+    private static readonly string[] Labels = ["client", "stream", "tools_present", "end_reason", "http_status", "upstream_status", "channel"];
+
+    private readonly Counter _requests;
+    private readonly Histogram _duration;
+    private readonly Histogram _ttfb;
+    private readonly Counter _chunks;
+    private readonly string _channel;
+    private readonly BudgetMetrics _budget;
+
+    public RequestMetrics(NodeMetrics metrics, LiveStreams streams, Hosting.Mix2ApiSettings settings)
     {
-        public long Count;
-        public double DurationSum;
-        public double TtfbSum;
-        public long TtfbCount;
+        var f = metrics.Factory;
+        _channel = settings.NodeChannel;
+        _requests = f.CreateCounter("mix2api_requests_total", "Requests by their request.completed dimensions.", Labels);
+        _duration = f.CreateHistogram("mix2api_request_duration_seconds", "Time from the request's arrival to its end.", Labels,
+            new HistogramConfiguration { Buckets = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 900] });
+        _ttfb = f.CreateHistogram("mix2api_ttfb_seconds", "Time from the request's arrival to the first response byte.", Labels,
+            new HistogramConfiguration { Buckets = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60] });
+        _chunks = f.CreateCounter("mix2api_stream_chunks_total", "chat.completion.chunk events sent on finished streams.", ["client", "channel"]);
+        var active = f.CreateGauge("mix2api_active_streams", "Streams being served now.");
+        metrics.Registry.AddBeforeCollectCallback(() => active.Set(streams.Count));
+        streams.Closed += entry => _chunks.WithLabels(entry.Client, _channel).Inc(entry.Chunks);
+        _budget = new BudgetMetrics(f);
     }
-
-    /// <summary>The label set of a series: a struct key, so recording a request builds no label string.</summary>
-    private readonly record struct Labels(string Client, string Stream, string ToolsPresent, string EndReason, int HttpStatus,
-        string UpstreamStatus, string Channel)
-    {
-        public override string ToString()
-            => $"client=\"{Client}\",stream=\"{Stream}\",tools_present=\"{ToolsPresent}\",end_reason=\"{EndReason}\","
-                + $"http_status=\"{HttpStatus}\",upstream_status=\"{UpstreamStatus}\",channel=\"{Channel}\"";
-    }
-
-    private readonly ConcurrentDictionary<Labels, Series> _series = new();
-    private readonly BudgetMetrics _budget = new();
-    private long _activeStreams;
-
-    public long ActiveStreams => Interlocked.Read(ref _activeStreams);
-
-    public void StreamOpened() => Interlocked.Increment(ref _activeStreams);
-
-    public void StreamClosed() => Interlocked.Decrement(ref _activeStreams);
 
     public void Record(RequestCompleted e)
     {
-        if (e.Path.StartsWith("/health", StringComparison.Ordinal) || e.Path == "/metrics") return;
+        if (e.Path.StartsWith("/health", StringComparison.Ordinal) || e.Path is "/metrics" or "/openapi/v1.json") return;
         _budget.Record(e.Budget);
-        var labels = new Labels(e.Client, e.Stream, e.ToolsPresent, e.EndReason, e.HttpStatus, e.UpstreamStatus, e.Channel);
-        var s = _series.GetOrAdd(labels, static _ => new Series());
-        lock (s)
-        {
-            s.Count++;
-            s.DurationSum += e.DurationMs / 1000.0;
-            if (e.TtfbMs is { } t)
-            {
-                s.TtfbSum += t / 1000.0;
-                s.TtfbCount++;
-            }
-        }
-    }
-
-    /// <summary>Per series: (labels, count). For the admin view and tests.</summary>
-    public IReadOnlyList<(string Labels, long Count)> Snapshot()
-        => _series.Select(kv => (kv.Key.ToString(), Interlocked.Read(ref kv.Value.Count))).ToList();
-
-    public string Render()
-    {
-        var sb = new StringBuilder();
-        sb.Append("# TYPE mix2api_requests_total counter\n");
-        foreach (var (labels, s) in _series) sb.Append("mix2api_requests_total{").Append(labels).Append("} ").Append(s.Count).Append('\n');
-        sb.Append("# TYPE mix2api_request_duration_seconds_sum counter\n");
-        foreach (var (labels, s) in _series)
-            sb.Append("mix2api_request_duration_seconds_sum{").Append(labels).Append("} ").Append(s.DurationSum.ToString("R", CultureInfo.InvariantCulture)).Append('\n');
-        sb.Append("# TYPE mix2api_ttfb_seconds_sum counter\n");
-        foreach (var (labels, s) in _series)
-            sb.Append("mix2api_ttfb_seconds_sum{").Append(labels).Append("} ").Append(s.TtfbSum.ToString("R", CultureInfo.InvariantCulture)).Append('\n');
-        sb.Append("# TYPE mix2api_active_streams gauge\nmix2api_active_streams ").Append(ActiveStreams).Append('\n');
-        _budget.Render(sb);
-        return sb.ToString();
+        var status = e.HttpStatus.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        _requests.WithLabels(e.Client, e.Stream, e.ToolsPresent, e.EndReason, status, e.UpstreamStatus, e.Channel).Inc();
+        _duration.WithLabels(e.Client, e.Stream, e.ToolsPresent, e.EndReason, status, e.UpstreamStatus, e.Channel).Observe(e.DurationMs / 1000.0);
+        if (e.TtfbMs is { } t)
+            _ttfb.WithLabels(e.Client, e.Stream, e.ToolsPresent, e.EndReason, status, e.UpstreamStatus, e.Channel).Observe(t / 1000.0);
     }
 }

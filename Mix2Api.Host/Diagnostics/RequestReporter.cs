@@ -11,7 +11,8 @@ namespace Mix2Api.Host.Diagnostics;
 /// log event and its metrics. A request that reached here without an end reason (routing errors,
 /// probes) gets one from its status, so no request ends <c>unknown</c>.
 /// </summary>
-public sealed class RequestReporter(Serilog.ILogger log, Mix2ApiSettings settings, TimeProvider time, RequestMetrics metrics)
+public sealed class RequestReporter(Serilog.ILogger log, Mix2ApiSettings settings, TimeProvider time, RequestMetrics metrics,
+    Operations.OperationsRecorder operations)
 {
     private static readonly Serilog.Events.MessageTemplate Template = new Serilog.Parsing.MessageTemplateParser().Parse("request.completed");
 
@@ -51,6 +52,7 @@ public sealed class RequestReporter(Serilog.ILogger log, Mix2ApiSettings setting
             report.Budget);
 
         metrics.Record(evt);
+        operations.Record(context, report, evt);
         var quiet = evt.Path.StartsWith("/health", StringComparison.Ordinal) || evt.Path == "/metrics";
         var level = quiet ? LogEventLevel.Debug
             : report.EndReason is EndReason.AdapterError ? LogEventLevel.Error

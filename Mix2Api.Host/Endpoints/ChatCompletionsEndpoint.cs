@@ -2,6 +2,7 @@ using System.Buffers;
 using Mix2Api.Actors.Credentials;
 using Mix2Api.Actors.Sessions;
 using Mix2Api.Host.Diagnostics;
+using Mix2Api.Host.Operations;
 using Mix2Api.Host.Hosting;
 using Mix2Api.Host.Http;
 using Mix2Api.Host.Upstream;
@@ -31,7 +32,7 @@ public sealed class ChatCompletionsEndpoint(
     UpstreamClient upstream,
     UpstreamTarget target,
     ShutdownCoordinator shutdown,
-    RequestMetrics metrics,
+    LiveStreams liveStreams,
     TimeProvider time,
     ILogger<ChatCompletionsEndpoint> log)
 {
@@ -102,6 +103,9 @@ public sealed class ChatCompletionsEndpoint(
         report.Model = request.Model;
         report.Stream = stream;
         report.ToolsPresent = request.ToolsPresent;
+        report.MessageCount = request.Messages.Count;
+        report.ToolCount = request.Tools.Count + request.Functions.Count;
+        report.ToolLoopKey = ToolLoopKey.Of(request.Messages);
 
         if (request.UpstreamBaseUrl is not null || context.Request.Headers.ContainsKey("x-upstream-base-url"))
         {
@@ -116,9 +120,11 @@ public sealed class ChatCompletionsEndpoint(
             return;
         }
         var inboundBearer = InboundAuth.BearerOf(context.Request);
+        report.AuthFingerprint = auth.FingerprintOf(inboundBearer);
+        using var live = stream ? liveStreams.Open(report.RequestId, report.Client, request.Model) : null;
 
         await using var turn = await sessions.BeginTurnAsync(new SessionContext(
-            auth.FingerprintOf(inboundBearer),
+            report.AuthFingerprint,
             request.Model,
             report.Client,
             SessionIdHeaders.First(context.Request, "x-session-affinity"),
@@ -167,7 +173,7 @@ public sealed class ChatCompletionsEndpoint(
         }
 
         using var response = call.Response;
-        await RunGraphAsync(context, report, request, stream, tools!, turn, response, deadlines, promptEstimate);
+        await RunGraphAsync(context, report, request, stream, tools!, turn, response, deadlines, promptEstimate, live);
     }
 
     /// <summary>
@@ -218,7 +224,8 @@ public sealed class ChatCompletionsEndpoint(
     }
 
     private async Task RunGraphAsync(HttpContext context, RequestReport report, ChatRequest request, bool stream,
-        ToolPlan tools, ISessionTurn turn, HttpResponseMessage response, RequestDeadlines deadlines, int promptEstimate)
+        ToolPlan tools, ISessionTurn turn, HttpResponseMessage response, RequestDeadlines deadlines, int promptEstimate,
+        LiveStreams.Entry? live)
     {
         if (await OpenUpstreamBodyAsync(context, response, deadlines) is not { } upstreamBody) return;
 
@@ -232,8 +239,9 @@ public sealed class ChatCompletionsEndpoint(
             httpResponse.ContentType = "text/event-stream; charset=utf-8";
             httpResponse.Headers.CacheControl = "no-cache";
             httpResponse.Headers["X-Accel-Buffering"] = "no";
-            output = new OpenAiSseWriter(httpResponse.BodyWriter, identity, request.IncludeUsage, tools.Legacy);
-            metrics.StreamOpened();
+            var writer = new OpenAiSseWriter(httpResponse.BodyWriter, identity, request.IncludeUsage, tools.Legacy);
+            live?.Streaming(writer);
+            output = writer;
         }
         else
         {
@@ -244,15 +252,8 @@ public sealed class ChatCompletionsEndpoint(
         var observer = new GraphObserver(httpResponse, turn, log);
         await using var graph = new ChatStreamGraph(output, tools.CreateTransform(), _graphSettings, deadlines,
             observer, tools.Legacy, promptEstimate);
-        StreamOutcome outcome;
-        try
-        {
-            outcome = await graph.RunAsync(upstreamBody);
-        }
-        finally
-        {
-            if (stream) metrics.StreamClosed();
-        }
+        var outcome = await graph.RunAsync(upstreamBody);
+        live?.Closing();
 
         var verdict = EndReasonClassifier.Classify(outcome.Exit, outcome.Detail);
         report.End(outcome.Exit, verdict.Reason);

@@ -12,7 +12,7 @@ namespace Mix2Api.Host.Endpoints;
 /// reported as <c>degraded</c> with 200, never turned into a 503 that would take the node out.
 /// </summary>
 public sealed class HealthEndpoints(Mix2ApiSettings settings, UpstreamTarget target, ShutdownCoordinator shutdown,
-    RequestMetrics metrics, ActorsStatus actors)
+    Operations.LiveStreams streams, ActorsStatus actors)
 {
     public static readonly string Version = typeof(HealthEndpoints).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
 
@@ -41,7 +41,7 @@ public sealed class HealthEndpoints(Mix2ApiSettings settings, UpstreamTarget tar
         w.WriteString("auth_mode", settings.UpstreamAuthMode);
         if (target.IsSimulator) w.WriteString("notice", "built-in upstream simulator (embedded default): not a real model");
         w.WriteEndObject();
-        w.WriteNumber("active_streams", metrics.ActiveStreams);
+        w.WriteNumber("active_streams", streams.Count);
         w.WriteNumber("active_sessions", status.ActiveSessionEntities);
         w.WriteStartObject("session_store");
         w.WriteString("mode", store.Mode);

@@ -7,8 +7,11 @@ namespace Mix2Api.Host.Hosting;
 /// </summary>
 public static class FileDescriptorBudget
 {
-    /// <summary>Descriptors kept for everything else: listeners, Redis, files, the runtime's own.</summary>
-    public const int Reserve = 256;
+    /// <summary>
+    /// Descriptors kept for everything else: listeners, Redis, files, the runtime's own. An idle node already holds
+    /// about 210 (every loaded assembly holds two), and assemblies first used mid-request need theirs too.
+    /// </summary>
+    public const int Reserve = 384;
 
     /// <summary>The soft RLIMIT_NOFILE, or null where it cannot be read (not Linux, or unlimited).</summary>
     public static long? OpenFilesLimit()

@@ -1,5 +1,9 @@
 using Mix2Api.Actors.Hosting;
+using Mix2Api.Host.Admin;
 using Mix2Api.Host.Diagnostics;
+using Mix2Api.Host.OpenApi;
+using Mix2Api.Host.Operations;
+using Mix2Api.Host.Traces;
 using Mix2Api.Host.Endpoints;
 using Mix2Api.Host.Simulator;
 using Mix2Api.Host.Upstream;
@@ -55,12 +59,37 @@ public static class Mix2ApiHost
         builder.Logging.ClearProviders();
         builder.Logging.AddSerilog(logger, dispose: true);
 
-        var urlsConfigured = !string.IsNullOrEmpty(builder.Configuration["urls"]) || !string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]);
+        var urls = builder.Configuration["urls"] is { Length: > 0 } u ? u : builder.Configuration["ASPNETCORE_URLS"];
+        ListenUrls? chatUrls = null;
+        if (settings.Admin.Enabled && !string.IsNullOrEmpty(urls))
+        {
+            var urlProblems = new List<string>();
+            chatUrls = ListenUrls.Parse(urls, urlProblems);
+            foreach (var problem in urlProblems) await errors.WriteLineAsync($"mix2api: configuration error: {problem}");
+            if (urlProblems.Count > 0) return null;
+        }
+        var adminAddress = new AdminAddress();
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
             k.Limits.MaxRequestBodySize = settings.BodyLimit + 1;
-            if (!urlsConfigured) k.ListenAnyIP(settings.Port);
+            if (!settings.Admin.Enabled)
+            {
+                if (string.IsNullOrEmpty(urls)) k.ListenAnyIP(settings.Port);
+                return;
+            }
+            // A second listener in this host for the admin API only; its connections are marked so the pipeline routes them apart.
+            if (chatUrls is null) k.ListenAnyIP(settings.Port);
+            else chatUrls.Apply(k);
+            k.Listen(settings.Admin.Host, settings.Admin.Port, listen =>
+            {
+                adminAddress.Bind(listen);
+                listen.Use(next => connection =>
+                {
+                    connection.Items[AdminAddress.ConnectionMarker] = true;
+                    return next(connection);
+                });
+            });
         });
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.ShutdownDrain + TimeSpan.FromSeconds(5));
 
@@ -84,9 +113,11 @@ public static class Mix2ApiHost
         services.AddSingleton(sp => new Http.InboundAuth(settings));
         services.AddSingleton<AdmissionControl>();
         services.AddSingleton<ShutdownCoordinator>();
+        services.AddSingleton<NodeMetrics>();
         services.AddSingleton<RequestMetrics>();
         services.AddSingleton<ActorsMetrics>();
         services.AddSingleton<RequestReporter>();
+        AddOperations(services, settings, adminAddress);
         services.AddSingleton<UpstreamClient>();
         var actors = simulator is null ? settings.Actors
             : settings.Actors with { Token = settings.Actors.Token with { ApiBase = simulator.BaseUrl.ToString() } };
@@ -94,39 +125,78 @@ public static class Mix2ApiHost
         services.AddSingleton<ChatCompletionsEndpoint>();
         services.AddSingleton<ModelsEndpoint>();
         services.AddSingleton<HealthEndpoints>();
+        services.AddMix2ApiOpenApi();
         if (simulator is not null) services.AddSingleton(simulator);
 
         var app = builder.Build();
-        MapRoutes(app);
+        MapRoutes(app, settings);
         foreach (var notice in settings.Notices) app.Logger.LogWarning("{Notice}", notice);
         if (simulator is not null)
             app.Lifetime.ApplicationStopped.Register(() => simulator.DisposeAsync().AsTask().GetAwaiter().GetResult());
         _ = app.Services.GetRequiredService<ShutdownCoordinator>();
+        _ = app.Services.GetRequiredService<ActorsMetrics>();
         return app;
     }
 
-    private static void MapRoutes(WebApplication app)
+    /// <summary>The admin view: live streams, verdict and SLO windows, session activity, traces, and the views over the actors.</summary>
+    private static void AddOperations(IServiceCollection services, Mix2ApiSettings settings, AdminAddress adminAddress)
     {
+        services.AddSingleton(adminAddress);
+        services.AddSingleton(settings.Admin);
+        services.AddSingleton(settings.Traces);
+        services.AddSingleton<AdminAuth>();
+        services.AddSingleton<LiveStreams>();
+        services.AddSingleton<SessionActivity>(sp => new SessionActivity(sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<RequestOutcomes>();
+        services.AddSingleton(sp => new MemoryTraceStore(settings.Traces.MaxEntries, sp.GetRequiredService<TimeProvider>()));
+        if (settings.Actors.Store.UseRedis)
+            services.AddSingleton<ITraceStore>(sp => new RedisTraceStore(sp.GetRequiredService<Mix2Api.Actors.State.RedisConnection>(),
+                settings.Actors.KeyPrefix, settings.Traces.Retention, sp.GetRequiredService<MemoryTraceStore>(),
+                sp.GetRequiredService<ILogger<RedisTraceStore>>()));
+        else
+            services.AddSingleton<ITraceStore>(sp => sp.GetRequiredService<MemoryTraceStore>());
+        services.AddSingleton<TraceRecorder>();
+        services.AddSingleton<OperationsRecorder>();
+        services.AddSingleton<IClusterView, MembershipClusterView>();
+        services.AddSingleton<RegionSessionView>();
+        services.AddSingleton<ISessionView>(sp => sp.GetRequiredService<RegionSessionView>());
+        services.AddSingleton<IShardView>(sp => sp.GetRequiredService<RegionSessionView>());
+        services.AddSingleton<ITokenView>(sp => new CredentialTokenView(settings, sp.GetRequiredService<Mix2Api.Actors.Membership.ClusterMembership>(),
+            sp.GetService<Mix2Api.Actors.Singleton.TokenRefresher>()));
+        services.AddSingleton<AdminApi>();
+    }
+
+    private static Delegate Described(Func<HttpContext, Task> handler) => handler;
+
+    private static void MapRoutes(WebApplication app, Mix2ApiSettings settings)
+    {
+        if (settings.Admin.Enabled)
+        {
+            var admin = app.Services.GetRequiredService<AdminApi>();
+            app.MapWhen(AdminAddress.IsAdminConnection, branch => branch.Run(admin.HandleAsync));
+        }
         app.UseMiddleware<RequestCompletionMiddleware>();
         app.UseStatusCodePages(context => RouteErrors.WriteAsync(context.HttpContext));
         var chat = app.Services.GetRequiredService<ChatCompletionsEndpoint>();
         var models = app.Services.GetRequiredService<ModelsEndpoint>();
         var health = app.Services.GetRequiredService<HealthEndpoints>();
-        var metrics = app.Services.GetRequiredService<RequestMetrics>();
-        var actorsMetrics = app.Services.GetRequiredService<ActorsMetrics>();
-        app.MapPost("/v1/chat/completions", chat.HandleAsync);
-        app.MapPost("/", chat.HandleAsync);
-        app.MapGet("/v1/models", models.HandleAsync);
-        app.MapGet("/health", health.HealthAsync);
-        app.MapGet("/health/live", health.LiveAsync);
-        app.MapGet("/health/ready", health.ReadyAsync);
-        app.MapGet("/metrics", context =>
-        {
-            context.Response.ContentType = "text/plain; version=0.0.4";
-            var text = new System.Text.StringBuilder(metrics.Render());
-            actorsMetrics.Render(text);
-            return context.Response.WriteAsync(text.ToString());
-        });
+        var metrics = app.Services.GetRequiredService<NodeMetrics>();
+        // Handlers as Delegates (not RequestDelegates) so the OpenAPI generator sees the routes and their described shapes.
+        app.MapPost("/v1/chat/completions", Described(chat.HandleAsync)).WithName("createChatCompletion")
+            .WithSummary("Chat completion, stream (SSE) or non-stream").DescribeChat();
+        app.MapPost("/", Described(chat.HandleAsync)).WithName("createChatCompletionAlias")
+            .WithSummary("Alias of POST /v1/chat/completions (some new-api setups)").DescribeChat();
+        app.MapGet("/v1/models", Described(models.HandleAsync)).WithName("listModels")
+            .WithSummary("Model ids from MODEL_LIST").Produces<ModelListSchema>(200).Errors(401);
+        app.MapGet("/health", Described(health.HealthAsync)).WithName("health")
+            .WithSummary("Liveness and readiness summary").Produces<HealthSchema>(200);
+        app.MapGet("/health/live", Described(health.LiveAsync)).WithName("live")
+            .WithSummary("Container liveness probe").Produces<ProbeSchema>(200);
+        app.MapGet("/health/ready", Described(health.ReadyAsync)).WithName("ready")
+            .WithSummary("Container readiness probe").Produces<ProbeSchema>(200).Produces<ProbeSchema>(503);
+        app.MapGet("/metrics", Described(metrics.WriteAsync)).WithName("metrics")
+            .WithSummary("Prometheus text exposition").Produces<string>(200, "text/plain");
+        app.MapOpenApi(OpenApiSetup.Route).WithName("openapi");
         app.MapFallback(RouteErrors.NotFoundAsync);
     }
 }

@@ -1,3 +1,5 @@
+using Mix2Api.Host.Admin;
+using Mix2Api.Host.Traces;
 using System.Text.Json;
 using Mix2Api.Actors.Hosting;
 using Mix2Api.Streams.Budget;
@@ -53,6 +55,8 @@ public sealed record Mix2ApiSettings
     public required GraphSettings Graph { get; init; }
     public required ToolOptions Tools { get; init; }
     public required ActorsOptions Actors { get; init; }
+    public required AdminSettings Admin { get; init; }
+    public required TraceSettings Traces { get; init; }
     /// <summary>Warnings to log at start-up (embedded defaults in use, ...).</summary>
     public required IReadOnlyList<string> Notices { get; init; }
 
@@ -171,6 +175,8 @@ public sealed record Mix2ApiSettings
                 ToolResultMaxChars = r.Int(SettingKeys.ToolResultMaxChars, 100),
             },
             Actors = actors,
+            Admin = AdminSettings.Read(r),
+            Traces = TraceSettings.Read(r),
             Notices = notices,
         };
         return (settings, r.Errors);

@@ -33,7 +33,7 @@ public static class SettingKeys
     public static readonly SettingKey StreamDefault = new("STREAM_DEFAULT", "Mix2Api:Stream:Default", "false", "Whether a request without `stream` streams (the Node adapter streamed: true).");
     public static readonly SettingKey Heartbeat = new("SSE_HEARTBEAT_MS", "Mix2Api:Stream:HeartbeatMs", "15000", "Keep-alive comment after this much silence on a stream; 0 disables.");
     public static readonly SettingKey BodyLimit = new("BODY_SIZE_LIMIT", "Mix2Api:Limits:BodySize", "5mb", "Largest request body (bytes, or kb/mb suffix).");
-    public static readonly SettingKey MaxConcurrent = new("MAX_CONCURRENT_REQUESTS", "Mix2Api:Limits:MaxConcurrentRequests", "0", "Chat requests in flight above which new ones get 503 + Retry-After; 0 = what the open-files limit can carry ((ulimit -n − 256) / 2).");
+    public static readonly SettingKey MaxConcurrent = new("MAX_CONCURRENT_REQUESTS", "Mix2Api:Limits:MaxConcurrentRequests", "0", "Chat requests in flight above which new ones get 503 + Retry-After; 0 = what the open-files limit can carry ((ulimit -n − 384) / 2).");
     public static readonly SettingKey ShutdownDrain = new("SHUTDOWN_DRAIN_MS", "Mix2Api:Limits:ShutdownDrainMs", "10000", "On shutdown, how long running streams may finish before they end with the error event.");
     public static readonly SettingKey ModelList = new("MODEL_LIST", "Mix2Api:Models:List", "mix/qwen-3-235b-instruct,mix/claude-sonnet-4-5", "Model ids for GET /v1/models: CSV, newline-separated or a JSON array.");
     public static readonly SettingKey ModelProfileJson = new("MODEL_PROFILE_JSON", "Mix2Api:Models:ProfileJson", "{}", "Per-model token limits: a JSON object keyed by model id, each {context_window, max_input_tokens, max_new_tokens} (camelCase accepted); see docs/BUDGET.md.");
@@ -60,8 +60,22 @@ public static class SettingKeys
     public static readonly SettingKey NodeId = new("NODE_ID", "Mix2Api:Node:Id", "<hostname>-<pid>", "This node's id in logs, health and membership.");
     public static readonly SettingKey NodeChannel = new("NODE_CHANNEL", "Mix2Api:Node:Channel", "stable", "stable | canary: the rollout channel this node serves.");
 
+    public static readonly SettingKey AdminHost = new("ADMIN_HOST", "Mix2Api:Admin:Host", "127.0.0.1", "Address of the admin endpoint (the API `ctl` talks to); a non-loopback address requires ADMIN_TOKEN.");
+    public static readonly SettingKey AdminPort = new("ADMIN_PORT", "Mix2Api:Admin:Port", "9110", "Port of the admin endpoint (pbm's port); 0 disables it.");
+    public static readonly SettingKey AdminToken = new("ADMIN_TOKEN", "Mix2Api:Admin:Token", "", "Bearer token the admin endpoint requires (secret; required when ADMIN_HOST is not loopback).");
+    public static readonly SettingKey VerdictWindow = new("VERDICT_WINDOW_MS", "Mix2Api:Admin:VerdictWindowMs", "900000", "Sliding window of the rollback verdict (the seeds' 10-15 minute rule).");
+    public static readonly SettingKey TraceSamplingRate = new("TRACE_SAMPLING_RATE", "Mix2Api:Traces:SamplingRate", "0", "Share of requests (0-1) whose redacted summary is kept as a trace; 0 disables.");
+    public static readonly SettingKey TraceRetention = new("TRACE_RETENTION_MS", "Mix2Api:Traces:RetentionMs", "86400000", "How long a sampled trace is kept (Redis PEXPIRE, or the in-memory expiry).");
+    public static readonly SettingKey TraceMaxEntries = new("TRACE_MAX_ENTRIES", "Mix2Api:Traces:MaxEntries", "1000", "Bound of the in-memory trace store (oldest dropped first).");
+
     /// <summary>Every key: the host's and the actor layer's (<see cref="ActorsSettingKeys"/>).</summary>
-    public static IReadOnlyList<SettingKey> All => [.. Host, .. ActorsSettingKeys.All];
+    public static IReadOnlyList<SettingKey> All => [.. Host, .. Operations, .. ActorsSettingKeys.All];
+
+    /// <summary>The admin endpoint, the rollout verdict and sampled traces.</summary>
+    public static readonly IReadOnlyList<SettingKey> Operations =
+    [
+        AdminHost, AdminPort, AdminToken, VerdictWindow, TraceSamplingRate, TraceRetention, TraceMaxEntries,
+    ];
 
     public static readonly IReadOnlyList<SettingKey> Host =
     [

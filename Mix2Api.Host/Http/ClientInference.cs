@@ -12,8 +12,9 @@ public static class ClientInference
         }
         var ua = headers.UserAgent.ToString();
         if (ua.Contains("opencode", StringComparison.OrdinalIgnoreCase)) return "opencode";
-        if (ua.Contains("claude code", StringComparison.OrdinalIgnoreCase) || ua.Contains("claude-code", StringComparison.OrdinalIgnoreCase)
-            || ua.Contains("claudecode", StringComparison.OrdinalIgnoreCase)) return "claude-code";
+        // Claude Code's real user agent is `claude-cli/<version> (external, cli)`; the others are what gateways and older builds send.
+        if (ua.Contains("claude-cli", StringComparison.OrdinalIgnoreCase) || ua.Contains("claude code", StringComparison.OrdinalIgnoreCase)
+            || ua.Contains("claude-code", StringComparison.OrdinalIgnoreCase) || ua.Contains("claudecode", StringComparison.OrdinalIgnoreCase)) return "claude-code";
         return "unknown";
     }
 

@@ -26,6 +26,13 @@ public sealed class RequestReport
     /// <summary>The context budget decision; null when the request ended before it (validation, auth).</summary>
     public BudgetDecision? Budget { get; set; }
     public Exception? Exception { get; set; }
+    /// <summary>Messages and declared tools (counts only: traces carry no content).</summary>
+    public int MessageCount { get; set; }
+    public int ToolCount { get; set; }
+    /// <summary>Fingerprint of the inbound key (traces).</summary>
+    public string? AuthFingerprint { get; set; }
+    /// <summary>When the request carries tool results: the call ids they answer, fingerprinted (tool-loop SLO).</summary>
+    public string? ToolLoopKey { get; set; }
 
     /// <summary>Records how the request ended. The first decision wins: exactly one end_reason per request.</summary>
     public void End(StreamExit exit, EndReason reason)

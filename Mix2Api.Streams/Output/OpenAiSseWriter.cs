@@ -30,6 +30,7 @@ public sealed class OpenAiSseWriter : IChatOutput
     private bool _roleSent;
     private bool _ended;
     private long _unflushed;
+    private long _chunks;
     private TokenCounter _tokens;
 
     public OpenAiSseWriter(PipeWriter pipe, ChunkIdentity identity, bool includeUsage, bool legacyFunctions)
@@ -48,6 +49,9 @@ public sealed class OpenAiSseWriter : IChatOutput
     public bool WantsHeartbeat => !_ended;
     public long UnflushedBytes => _unflushed;
     public int EstimatedCompletionTokens => _tokens.Tokens;
+
+    /// <summary><c>chat.completion.chunk</c> events written so far (read by the admin view from another thread).</summary>
+    public long Chunks => Volatile.Read(ref _chunks);
 
     public void SessionKnown(string sessionId) => _sessionToAnnounce ??= sessionId;
 
@@ -172,6 +176,7 @@ public sealed class OpenAiSseWriter : IChatOutput
     {
         // After [DONE] nothing more may reach the client: a late write is a bug upstream of here, not a chunk.
         if (_ended) throw new InvalidOperationException("the stream already ended");
+        Volatile.Write(ref _chunks, _chunks + 1);
         Raw(_head);
         if (_sessionToAnnounce is { } session)
         {

@@ -1,0 +1,55 @@
+using Microsoft.AspNetCore.OpenApi;
+
+namespace Mix2Api.Host.OpenApi;
+
+/// <summary>
+/// The OpenAPI 3 document (Microsoft.AspNetCore.OpenApi) at <c>/openapi/v1.json</c>; docs/openapi.json is a copy a
+/// test keeps equal. No <c>servers</c> entry: the document must not depend on where it was fetched from.
+/// </summary>
+public static class OpenApiSetup
+{
+    public const string Route = "/openapi/v1.json";
+
+    /// <summary>Operation id prefix of the chat routes.</summary>
+    public const string ChatOperation = "createChatCompletion";
+
+    public static void AddMix2ApiOpenApi(this IServiceCollection services)
+    {
+        // Only the documentation schemas are serialized with these options: the endpoints write their JSON by hand.
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower;
+            o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict;
+        });
+        services.AddOpenApi("v1", o =>
+        {
+            o.AddDocumentTransformer((document, _, _) =>
+            {
+                document.Info = new() { Title = "Mix2Api", Version = "v1",
+                    Description = "OpenAI Chat Completions adapter (SPEC §1). Errors use the OpenAI envelope; every response carries x-request-id." };
+                document.Servers?.Clear();
+                return Task.CompletedTask;
+            });
+            // One status, two bodies: the JSON answer and the SSE chunk. Produces() keeps one per status, so the JSON one is added here.
+            o.AddOperationTransformer(async (operation, context, cancellationToken) =>
+            {
+                if (operation.OperationId?.StartsWith(ChatOperation, StringComparison.Ordinal) != true
+                    || operation.Responses?.TryGetValue("200", out var ok) != true || ok!.Content is null) return;
+                var schema = await context.GetOrCreateSchemaAsync(typeof(ChatCompletionSchema), null, cancellationToken);
+                ok.Content["application/json"] = new Microsoft.OpenApi.OpenApiMediaType { Schema = schema };
+            });
+        });
+    }
+
+    /// <summary>Chat: the request body, the JSON answer, the SSE chunk, and every error status it can answer.</summary>
+    public static RouteHandlerBuilder DescribeChat(this RouteHandlerBuilder route) => route
+        .Accepts<ChatCompletionRequestSchema>("application/json")
+        .Produces<ChatCompletionChunkSchema>(200, "text/event-stream")
+        .Errors(400, 401, 413, 429, 500, 502, 503, 504);
+
+    public static RouteHandlerBuilder Errors(this RouteHandlerBuilder route, params int[] statuses)
+    {
+        foreach (var status in statuses) route.Produces<ErrorEnvelopeSchema>(status, "application/json");
+        return route;
+    }
+}
