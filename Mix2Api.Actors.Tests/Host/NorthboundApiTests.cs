@@ -157,7 +157,7 @@ public sealed class NorthboundApiTests : IAsyncLifetime
 
         var metrics = await _broker.Client.GetStringAsync("metrics");
         Assert.Contains("mix2api_requests_total{client=\"opencode\",stream=\"true\",tools_present=\"false\",end_reason=\"stop\","
-            + "http_status=\"200\",upstream_status=\"200\",channel=\"stable\"} 1", metrics);
+            + "http_status=\"200\",upstream_status=\"200\",channel=\"stable\",api=\"openai\"} 1", metrics);
         Assert.Contains("mix2api_active_streams 0", metrics);
         Assert.Contains("mix2api_session_turns_total{kind=", metrics);
         Assert.Contains("mix2api_session_store_degraded{mode=\"memory\"} 0", metrics);

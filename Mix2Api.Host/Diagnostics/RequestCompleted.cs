@@ -19,4 +19,5 @@ public sealed record RequestCompleted(
     int? PromptTokens,
     int? CompletionTokens,
     string Node,
-    string Channel);
+    string Channel,
+    string Api = "openai");

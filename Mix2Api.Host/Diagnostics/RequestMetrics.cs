@@ -6,7 +6,7 @@ namespace Mix2Api.Host.Diagnostics;
 
 /// <summary>
 /// Counters and duration sums by client × stream × tools_present × end_reason × http_status ×
-/// upstream_status × channel, rendered as Prometheus text on <c>GET /metrics</c>.
+/// upstream_status × channel × api, rendered as Prometheus text on <c>GET /metrics</c>.
 /// </summary>
 public sealed class RequestMetrics
 {
@@ -20,11 +20,11 @@ public sealed class RequestMetrics
 
     /// <summary>The label set of a series: a struct key, so recording a request builds no label string.</summary>
     private readonly record struct Labels(string Client, string Stream, string ToolsPresent, string EndReason, int HttpStatus,
-        string UpstreamStatus, string Channel)
+        string UpstreamStatus, string Channel, string Api)
     {
         public override string ToString()
             => $"client=\"{Client}\",stream=\"{Stream}\",tools_present=\"{ToolsPresent}\",end_reason=\"{EndReason}\","
-                + $"http_status=\"{HttpStatus}\",upstream_status=\"{UpstreamStatus}\",channel=\"{Channel}\"";
+                + $"http_status=\"{HttpStatus}\",upstream_status=\"{UpstreamStatus}\",channel=\"{Channel}\",api=\"{Api}\"";
     }
 
     private readonly ConcurrentDictionary<Labels, Series> _series = new();
@@ -39,7 +39,7 @@ public sealed class RequestMetrics
     public void Record(RequestCompleted e)
     {
         if (e.Path.StartsWith("/health", StringComparison.Ordinal) || e.Path == "/metrics") return;
-        var labels = new Labels(e.Client, e.Stream, e.ToolsPresent, e.EndReason, e.HttpStatus, e.UpstreamStatus, e.Channel);
+        var labels = new Labels(e.Client, e.Stream, e.ToolsPresent, e.EndReason, e.HttpStatus, e.UpstreamStatus, e.Channel, e.Api);
         var s = _series.GetOrAdd(labels, static _ => new Series());
         lock (s)
         {

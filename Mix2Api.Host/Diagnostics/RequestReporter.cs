@@ -46,7 +46,8 @@ public sealed class RequestReporter(Serilog.ILogger log, Mix2ApiSettings setting
             report.PromptTokens,
             report.CompletionTokens,
             settings.NodeId,
-            settings.NodeChannel);
+            settings.NodeChannel,
+            report.Api);
 
         metrics.Record(evt);
         var quiet = evt.Path.StartsWith("/health", StringComparison.Ordinal) || evt.Path == "/metrics";
@@ -64,7 +65,7 @@ public sealed class RequestReporter(Serilog.ILogger log, Mix2ApiSettings setting
             P("http_status", e.HttpStatus), P("duration_ms", e.DurationMs), P("ttfb_ms", e.TtfbMs), P("client", e.Client),
             P("stream", e.Stream), P("tools_present", e.ToolsPresent), P("model", e.Model), P("end_reason", e.EndReason),
             P("exit", e.Exit), P("upstream_status", e.UpstreamStatus), P("session_fp", e.SessionFingerprint),
-            P("prompt_tokens", e.PromptTokens), P("completion_tokens", e.CompletionTokens), P("node", e.Node), P("channel", e.Channel),
+            P("prompt_tokens", e.PromptTokens), P("completion_tokens", e.CompletionTokens), P("node", e.Node), P("channel", e.Channel), P("api", e.Api),
         ]);
 
     private static LogEventProperty P(string name, object? value) => new(name, new ScalarValue(value));

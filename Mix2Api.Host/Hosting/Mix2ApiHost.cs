@@ -92,6 +92,7 @@ public static class Mix2ApiHost
             : settings.Actors with { Token = settings.Actors.Token with { ApiBase = simulator.BaseUrl.ToString() } };
         services.AddMix2ApiActors(actors);
         services.AddSingleton<ChatCompletionsEndpoint>();
+        services.AddSingleton<AnthropicMessagesEndpoint>();
         services.AddSingleton<ModelsEndpoint>();
         services.AddSingleton<HealthEndpoints>();
         if (simulator is not null) services.AddSingleton(simulator);
@@ -110,12 +111,15 @@ public static class Mix2ApiHost
         app.UseMiddleware<RequestCompletionMiddleware>();
         app.UseStatusCodePages(context => RouteErrors.WriteAsync(context.HttpContext));
         var chat = app.Services.GetRequiredService<ChatCompletionsEndpoint>();
+        var anthropic = app.Services.GetRequiredService<AnthropicMessagesEndpoint>();
         var models = app.Services.GetRequiredService<ModelsEndpoint>();
         var health = app.Services.GetRequiredService<HealthEndpoints>();
         var metrics = app.Services.GetRequiredService<RequestMetrics>();
         var actorsMetrics = app.Services.GetRequiredService<ActorsMetrics>();
         app.MapPost("/v1/chat/completions", chat.HandleAsync);
         app.MapPost("/", chat.HandleAsync);
+        app.MapPost("/v1/messages", anthropic.MessagesAsync);
+        app.MapPost("/v1/messages/count_tokens", anthropic.CountTokensAsync);
         app.MapGet("/v1/models", models.HandleAsync);
         app.MapGet("/health", health.HealthAsync);
         app.MapGet("/health/live", health.LiveAsync);

@@ -1,6 +1,9 @@
 namespace Mix2Api.Host.Http;
 
-/// <summary>Which agent is calling (digest §5.1): x-client headers first, then the User-Agent.</summary>
+/// <summary>
+/// Which agent is calling (digest §5.1): x-client headers first, then the User-Agent (Claude Code sends
+/// <c>claude-cli/&lt;version&gt; (external, …)</c>).
+/// </summary>
 public static class ClientInference
 {
     public static string From(IHeaderDictionary headers)
@@ -13,7 +16,8 @@ public static class ClientInference
         var ua = headers.UserAgent.ToString();
         if (ua.Contains("opencode", StringComparison.OrdinalIgnoreCase)) return "opencode";
         if (ua.Contains("claude code", StringComparison.OrdinalIgnoreCase) || ua.Contains("claude-code", StringComparison.OrdinalIgnoreCase)
-            || ua.Contains("claudecode", StringComparison.OrdinalIgnoreCase)) return "claude-code";
+            || ua.Contains("claudecode", StringComparison.OrdinalIgnoreCase)
+            || ua.StartsWith("claude-cli/", StringComparison.OrdinalIgnoreCase)) return "claude-code";
         return "unknown";
     }
 
