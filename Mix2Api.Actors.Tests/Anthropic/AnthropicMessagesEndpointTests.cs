@@ -216,6 +216,19 @@ public sealed class AnthropicMessagesEndpointTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Wrong_paths_and_methods_under_v1_messages_get_the_anthropic_envelope()
+    {
+        var (notFound, notFoundBody, _) = await SendAsync(Post(Body("x"), "v1/messages/batches"));
+        Assert.Equal(HttpStatusCode.NotFound, notFound.StatusCode);
+        Envelope(notFoundBody, "not_found_error");
+
+        using var get = new HttpRequestMessage(HttpMethod.Get, "v1/messages");
+        var (wrongMethod, wrongMethodBody, _) = await SendAsync(get);
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, wrongMethod.StatusCode);
+        Envelope(wrongMethodBody, "invalid_request_error");
+    }
+
+    [Fact]
     public async Task The_openai_route_keeps_the_openai_envelope()
     {
         var response = await _client.SendAsync(ChatRequests.Post(ChatRequests.Body("hi")));
