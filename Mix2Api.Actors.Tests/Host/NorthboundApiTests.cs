@@ -157,10 +157,10 @@ public sealed class NorthboundApiTests : IAsyncLifetime
 
         var metrics = await _broker.Client.GetStringAsync("metrics");
         Assert.Contains("mix2api_requests_total{client=\"opencode\",stream=\"true\",tools_present=\"false\",end_reason=\"stop\","
-            + "http_status=\"200\",upstream_status=\"200\",channel=\"stable\"} 1", metrics);
+            + "http_status=\"200\",upstream_status=\"200\",channel=\"stable\",api=\"openai\"} 1", metrics);
         Assert.Contains("mix2api_active_streams 0", metrics);
         // Duration and TTFB are histograms with the same labels: a count, a sum and cumulative buckets ending at +Inf.
-        const string labels = "client=\"opencode\",stream=\"true\",tools_present=\"false\",end_reason=\"stop\",http_status=\"200\",upstream_status=\"200\",channel=\"stable\"";
+        const string labels = "client=\"opencode\",stream=\"true\",tools_present=\"false\",end_reason=\"stop\",http_status=\"200\",upstream_status=\"200\",channel=\"stable\",api=\"openai\"";
         Assert.Contains("# TYPE mix2api_request_duration_seconds histogram", metrics);
         Assert.Contains($"mix2api_request_duration_seconds_count{{{labels}}} 1", metrics);
         Assert.Contains($"mix2api_request_duration_seconds_bucket{{{labels},le=\"+Inf\"}} 1", metrics);

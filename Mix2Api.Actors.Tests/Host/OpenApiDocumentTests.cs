@@ -19,7 +19,7 @@ public sealed class OpenApiDocumentTests : IAsyncLifetime
     {
         var path = Path.Combine(RepoRoot(), "docs", "openapi.json");
         var served = await ServedAsync();
-        // To refresh the copy after an API change: curl -s localhost:3001/openapi/v1.json | python3 -m json.tool > docs/openapi.json
+        // To refresh the copy after an API change: curl -s localhost:3001/openapi/v1.json | python3 -c "import json,sys; print(json.dumps(json.load(sys.stdin), indent=2, ensure_ascii=False))" > docs/openapi.json
         Assert.True(JsonNode.DeepEquals(served, JsonNode.Parse(File.ReadAllText(path))),
             "docs/openapi.json differs from GET /openapi/v1.json: regenerate it (see the comment in this test)");
     }
@@ -30,7 +30,7 @@ public sealed class OpenApiDocumentTests : IAsyncLifetime
         var doc = await ServedAsync();
         Assert.StartsWith("3.", doc["openapi"]!.GetValue<string>());
         var paths = doc["paths"]!.AsObject();
-        Assert.Equal(["/", "/health", "/health/live", "/health/ready", "/metrics", "/v1/chat/completions", "/v1/models"],
+        Assert.Equal(["/", "/health", "/health/live", "/health/ready", "/metrics", "/v1/chat/completions", "/v1/messages", "/v1/messages/count_tokens", "/v1/models"],
             paths.Select(p => p.Key).Order(StringComparer.Ordinal));
 
         var chat = paths["/v1/chat/completions"]!["post"]!;
@@ -42,6 +42,14 @@ public sealed class OpenApiDocumentTests : IAsyncLifetime
         foreach (var status in new[] { "400", "401", "413", "429", "500", "502", "503", "504" })
             Assert.Equal("#/components/schemas/ErrorEnvelopeSchema",
                 chat["responses"]![status]!["content"]!["application/json"]!["schema"]!["$ref"]!.GetValue<string>());
+
+        var messages = paths["/v1/messages"]!["post"]!;
+        Assert.Equal("#/components/schemas/AnthropicMessageRequestSchema",
+            messages["requestBody"]!["content"]!["application/json"]!["schema"]!["$ref"]!.GetValue<string>());
+        Assert.Equal("#/components/schemas/AnthropicStreamEventSchema",
+            messages["responses"]!["200"]!["content"]!["text/event-stream"]!["schema"]!["$ref"]!.GetValue<string>());
+        Assert.Equal("#/components/schemas/AnthropicErrorEnvelopeSchema",
+            messages["responses"]!["401"]!["content"]!["application/json"]!["schema"]!["$ref"]!.GetValue<string>());
 
         var schemas = doc["components"]!["schemas"]!;
         Assert.Equal(["message", "type", "code", "param"], schemas["ErrorSchema"]!["properties"]!.AsObject().Select(p => p.Key));

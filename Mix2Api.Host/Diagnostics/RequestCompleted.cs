@@ -22,5 +22,6 @@ public sealed record RequestCompleted(
     int? CompletionTokens,
     string Node,
     string Channel,
+    string Api = "openai",
     /// <summary>Logged as input_budget, output_budget, budget_action, trimmed_messages (SPEC §8).</summary>
     BudgetDecision? Budget = null);

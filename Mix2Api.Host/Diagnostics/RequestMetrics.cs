@@ -4,12 +4,12 @@ using Prometheus;
 namespace Mix2Api.Host.Diagnostics;
 
 /// <summary>
-/// Request metrics by client × stream × tools_present × end_reason × http_status × upstream_status × channel
+/// Request metrics by client × stream × tools_present × end_reason × http_status × upstream_status × channel × api
 /// (SPEC §7.2): a counter and duration and TTFB histograms; the active-streams gauge and the chunks counter.
 /// </summary>
 public sealed class RequestMetrics
 {
-    private static readonly string[] Labels = ["client", "stream", "tools_present", "end_reason", "http_status", "upstream_status", "channel"];
+    private static readonly string[] Labels = ["client", "stream", "tools_present", "end_reason", "http_status", "upstream_status", "channel", "api"];
 
     private readonly Counter _requests;
     private readonly Histogram _duration;
@@ -39,9 +39,9 @@ public sealed class RequestMetrics
         if (e.Path.StartsWith("/health", StringComparison.Ordinal) || e.Path is "/metrics" or "/openapi/v1.json") return;
         _budget.Record(e.Budget);
         var status = e.HttpStatus.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        _requests.WithLabels(e.Client, e.Stream, e.ToolsPresent, e.EndReason, status, e.UpstreamStatus, e.Channel).Inc();
-        _duration.WithLabels(e.Client, e.Stream, e.ToolsPresent, e.EndReason, status, e.UpstreamStatus, e.Channel).Observe(e.DurationMs / 1000.0);
+        _requests.WithLabels(e.Client, e.Stream, e.ToolsPresent, e.EndReason, status, e.UpstreamStatus, e.Channel, e.Api).Inc();
+        _duration.WithLabels(e.Client, e.Stream, e.ToolsPresent, e.EndReason, status, e.UpstreamStatus, e.Channel, e.Api).Observe(e.DurationMs / 1000.0);
         if (e.TtfbMs is { } t)
-            _ttfb.WithLabels(e.Client, e.Stream, e.ToolsPresent, e.EndReason, status, e.UpstreamStatus, e.Channel).Observe(t / 1000.0);
+            _ttfb.WithLabels(e.Client, e.Stream, e.ToolsPresent, e.EndReason, status, e.UpstreamStatus, e.Channel, e.Api).Observe(t / 1000.0);
     }
 }

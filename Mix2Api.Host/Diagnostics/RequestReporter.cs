@@ -49,6 +49,7 @@ public sealed class RequestReporter(Serilog.ILogger log, Mix2ApiSettings setting
             report.CompletionTokens,
             settings.NodeId,
             settings.NodeChannel,
+            report.Api,
             report.Budget);
 
         metrics.Record(evt);
@@ -68,7 +69,7 @@ public sealed class RequestReporter(Serilog.ILogger log, Mix2ApiSettings setting
             P("http_status", e.HttpStatus), P("duration_ms", e.DurationMs), P("ttfb_ms", e.TtfbMs), P("client", e.Client),
             P("stream", e.Stream), P("tools_present", e.ToolsPresent), P("model", e.Model), P("end_reason", e.EndReason),
             P("exit", e.Exit), P("upstream_status", e.UpstreamStatus), P("session_fp", e.SessionFingerprint),
-            P("prompt_tokens", e.PromptTokens), P("completion_tokens", e.CompletionTokens), P("node", e.Node), P("channel", e.Channel),
+            P("prompt_tokens", e.PromptTokens), P("completion_tokens", e.CompletionTokens), P("node", e.Node), P("channel", e.Channel), P("api", e.Api),
             P("input_budget", e.Budget?.InputBudget ?? "none"), P("output_budget", e.Budget?.OutputTokens),
             P("budget_action", e.Budget?.Action.ToWire() ?? "none"), P("trimmed_messages", e.Budget?.TrimmedMessages),
         ]);

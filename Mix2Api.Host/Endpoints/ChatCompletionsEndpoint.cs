@@ -22,6 +22,7 @@ namespace Mix2Api.Host.Endpoints;
 /// <c>POST /v1/chat/completions</c> (and <c>POST /</c>): where a request becomes a stream. Checks run
 /// in the Node adapter's order; nothing reaches the upstream before they pass. Every exit goes
 /// through <see cref="EndReasonClassifier"/> and is recorded once in the <see cref="RequestReport"/>.
+/// Anthropic's <c>POST /v1/messages</c> runs the same pipeline with its own <see cref="IChatDialect"/>.
 /// </summary>
 public sealed class ChatCompletionsEndpoint(
     Mix2ApiSettings settings,
@@ -46,6 +47,7 @@ public sealed class ChatCompletionsEndpoint(
     };
 
     private readonly ProfileFallbackWarnings _profileFallbacks = new(settings.ProfileWarnCacheSize);
+    private readonly OpenAiDialect _openAi = new(time);
 
     private readonly GraphSettings _graphSettings = settings.Graph with { Time = time };
 
@@ -58,9 +60,12 @@ public sealed class ChatCompletionsEndpoint(
         MessageMaxChars = settings.UpstreamMessageMaxChars,
     };
 
-    public async Task HandleAsync(HttpContext context)
+    public Task HandleAsync(HttpContext context) => HandleAsync(context, _openAi);
+
+    public async Task HandleAsync(HttpContext context, IChatDialect dialect)
     {
         var report = context.Report();
+        report.Api = dialect.Api;
         report.Client = ClientInference.From(context.Request.Headers);
 
         if (auth.Check(context.Request) is { } authError)
@@ -76,7 +81,7 @@ public sealed class ChatCompletionsEndpoint(
         }
         try
         {
-            await HandleAdmittedAsync(context, report);
+            await HandleAdmittedAsync(context, report, dialect);
         }
         finally
         {
@@ -84,7 +89,7 @@ public sealed class ChatCompletionsEndpoint(
         }
     }
 
-    private async Task HandleAdmittedAsync(HttpContext context, RequestReport report)
+    private async Task HandleAdmittedAsync(HttpContext context, RequestReport report, IChatDialect dialect)
     {
         byte[]? body = await RequestBodyReader.ReadAsync(context.Request, settings.BodyLimit, context.RequestAborted);
         if (body is null)
@@ -92,7 +97,7 @@ public sealed class ChatCompletionsEndpoint(
             await Fail(context, StreamExit.RequestInvalid, 413, ErrorResponses.InvalidRequest("request_too_large", null, "Request body too large"));
             return;
         }
-        var parsed = ChatRequestParser.TryParse(body, out var request, out var invalid);
+        var parsed = dialect.TryParse(body, out var request, out var invalid);
         body = null; // the parsed request is all that is needed from here on; the raw bytes would live as long as the stream
         if (!parsed)
         {
@@ -119,7 +124,7 @@ public sealed class ChatCompletionsEndpoint(
             await Fail(context, StreamExit.RequestInvalid, 400, ErrorResponses.InvalidRequest(toolError!.Code, toolError.Param, toolError.Message));
             return;
         }
-        var inboundBearer = InboundAuth.BearerOf(context.Request);
+        var inboundBearer = InboundAuth.KeyOf(context.Request);
         report.AuthFingerprint = auth.FingerprintOf(inboundBearer);
         using var live = stream ? liveStreams.Open(report.RequestId, report.Client, request.Model) : null;
 
@@ -173,7 +178,7 @@ public sealed class ChatCompletionsEndpoint(
         }
 
         using var response = call.Response;
-        await RunGraphAsync(context, report, request, stream, tools!, turn, response, deadlines, promptEstimate, live);
+        await RunGraphAsync(context, report, dialect, request, stream, tools!, turn, response, deadlines, promptEstimate, live);
     }
 
     /// <summary>
@@ -223,7 +228,7 @@ public sealed class ChatCompletionsEndpoint(
         return call;
     }
 
-    private async Task RunGraphAsync(HttpContext context, RequestReport report, ChatRequest request, bool stream,
+    private async Task RunGraphAsync(HttpContext context, RequestReport report, IChatDialect dialect, ChatRequest request, bool stream,
         ToolPlan tools, ISessionTurn turn, HttpResponseMessage response, RequestDeadlines deadlines, int promptEstimate,
         LiveStreams.Entry? live)
     {
@@ -232,21 +237,17 @@ public sealed class ChatCompletionsEndpoint(
         var httpResponse = context.Response;
         httpResponse.StatusCode = 200;
         if (turn.SessionId is { } known) httpResponse.Headers["x-session-id"] = known;
-        var identity = ChunkIdentity.Create(request.Model, time);
-        IChatOutput output;
+        var output = dialect.CreateOutput(httpResponse.BodyWriter, request, stream, tools.Legacy, promptEstimate);
         if (stream)
         {
             httpResponse.ContentType = "text/event-stream; charset=utf-8";
             httpResponse.Headers.CacheControl = "no-cache";
             httpResponse.Headers["X-Accel-Buffering"] = "no";
-            var writer = new OpenAiSseWriter(httpResponse.BodyWriter, identity, request.IncludeUsage, tools.Legacy);
-            live?.Streaming(writer);
-            output = writer;
+            if (output is OpenAiSseWriter writer) live?.Streaming(writer);
         }
         else
         {
             httpResponse.ContentType = "application/json; charset=utf-8";
-            output = new ChatCompletionAggregator(httpResponse.BodyWriter, identity, tools.Legacy);
         }
 
         var observer = new GraphObserver(httpResponse, turn, log);

@@ -42,6 +42,9 @@ public static class RouteErrors
     public static Task WriteAsync(HttpContext context)
     {
         var status = context.Response.StatusCode;
+        // Anthropic clients get their own envelope for a wrong path or method under their API too.
+        if (context.Request.Path.StartsWithSegments("/v1/messages") && context.Features.Get<RequestReport>() is { } report)
+            report.Api = "anthropic";
         var route = $"{context.Request.Method} {context.Request.Path}";
         var error = status switch
         {

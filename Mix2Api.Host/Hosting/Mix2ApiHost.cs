@@ -123,6 +123,7 @@ public static class Mix2ApiHost
             : settings.Actors with { Token = settings.Actors.Token with { ApiBase = simulator.BaseUrl.ToString() } };
         services.AddMix2ApiActors(actors);
         services.AddSingleton<ChatCompletionsEndpoint>();
+        services.AddSingleton<AnthropicMessagesEndpoint>();
         services.AddSingleton<ModelsEndpoint>();
         services.AddSingleton<HealthEndpoints>();
         services.AddMix2ApiOpenApi();
@@ -178,6 +179,7 @@ public static class Mix2ApiHost
         app.UseMiddleware<RequestCompletionMiddleware>();
         app.UseStatusCodePages(context => RouteErrors.WriteAsync(context.HttpContext));
         var chat = app.Services.GetRequiredService<ChatCompletionsEndpoint>();
+        var anthropic = app.Services.GetRequiredService<AnthropicMessagesEndpoint>();
         var models = app.Services.GetRequiredService<ModelsEndpoint>();
         var health = app.Services.GetRequiredService<HealthEndpoints>();
         var metrics = app.Services.GetRequiredService<NodeMetrics>();
@@ -186,6 +188,10 @@ public static class Mix2ApiHost
             .WithSummary("Chat completion, stream (SSE) or non-stream").DescribeChat();
         app.MapPost("/", Described(chat.HandleAsync)).WithName("createChatCompletionAlias")
             .WithSummary("Alias of POST /v1/chat/completions (some new-api setups)").DescribeChat();
+        app.MapPost("/v1/messages", Described(anthropic.MessagesAsync)).WithName("createMessage")
+            .WithSummary("Anthropic Messages API (Claude Code), stream (SSE) or non-stream").DescribeAnthropicMessages();
+        app.MapPost("/v1/messages/count_tokens", Described(anthropic.CountTokensAsync)).WithName("countMessageTokens")
+            .WithSummary("Anthropic token count estimate").DescribeAnthropicCountTokens();
         app.MapGet("/v1/models", Described(models.HandleAsync)).WithName("listModels")
             .WithSummary("Model ids from MODEL_LIST").Produces<ModelListSchema>(200).Errors(401);
         app.MapGet("/health", Described(health.HealthAsync)).WithName("health")

@@ -1,6 +1,9 @@
 namespace Mix2Api.Host.Http;
 
-/// <summary>Which agent is calling (digest §5.1): x-client headers first, then the User-Agent.</summary>
+/// <summary>
+/// Which agent is calling (digest §5.1): x-client headers first, then the User-Agent (Claude Code sends
+/// <c>claude-cli/&lt;version&gt; (external, …)</c>).
+/// </summary>
 public static class ClientInference
 {
     public static string From(IHeaderDictionary headers)

@@ -6,7 +6,8 @@ using Mix2Api.Streams.Output;
 namespace Mix2Api.Host.Http;
 
 /// <summary>
-/// Inbound Bearer check, before the body is read (no key, no information). Keys are compared as
+/// Inbound key check, before the body is read (no key, no information). The key comes as
+/// <c>Authorization: Bearer</c> (OpenAI clients, gateways) or as <c>x-api-key</c> (Anthropic clients). Keys are compared as
 /// SHA-256 digests with a fixed-time comparison against every configured key, so neither the match
 /// position nor the key length leaks through timing.
 /// </summary>
@@ -31,8 +32,19 @@ public sealed class InboundAuth(Mix2ApiSettings settings)
         return fp;
     }
 
-    /// <summary>The bearer token of the request, if it has a well-formed one (used by pass_through too).</summary>
-    public static string? BearerOf(HttpRequest request)
+    /// <summary>
+    /// The caller's key (used by pass_through too): a well-formed <c>Authorization: Bearer</c> token, else the
+    /// <c>x-api-key</c> header Anthropic clients send (Claude Code with <c>ANTHROPIC_API_KEY</c>).
+    /// </summary>
+    public static string? KeyOf(HttpRequest request) => BearerOf(request) ?? ApiKeyOf(request);
+
+    private static string? ApiKeyOf(HttpRequest request)
+    {
+        var key = request.Headers["x-api-key"].ToString().Trim();
+        return key.Length == 0 ? null : key;
+    }
+
+    private static string? BearerOf(HttpRequest request)
     {
         var header = request.Headers.Authorization.ToString().Trim();
         if (header.Length < 7 || !header.StartsWith("Bearer", StringComparison.OrdinalIgnoreCase) || !char.IsWhiteSpace(header[6]))
@@ -45,9 +57,9 @@ public sealed class InboundAuth(Mix2ApiSettings settings)
     public ErrorBody? Check(HttpRequest request)
     {
         if (!Required) return null;
-        if (request.Headers.Authorization.Count == 0)
+        if (request.Headers.Authorization.Count == 0 && ApiKeyOf(request) is null)
             return ErrorResponses.Unauthorized(null, "Missing authorization header");
-        var token = BearerOf(request);
+        var token = KeyOf(request);
         if (token is null)
             return ErrorResponses.Unauthorized("authorization", "Invalid authorization header (expected Bearer token)");
         Span<byte> hash = stackalloc byte[32];

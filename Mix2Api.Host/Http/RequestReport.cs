@@ -15,6 +15,8 @@ public sealed class RequestReport
     public long? FirstByteAt { get; set; }
     public EndReason? EndReason { get; private set; }
     public StreamExit? Exit { get; private set; }
+    /// <summary>The API the caller speaks: <c>openai</c> or <c>anthropic</c> (its error envelope and a log/metric label).</summary>
+    public string Api { get; set; } = "openai";
     public string Client { get; set; } = "unknown";
     public bool? Stream { get; set; }
     public bool? ToolsPresent { get; set; }

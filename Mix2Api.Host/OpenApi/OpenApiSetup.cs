@@ -26,16 +26,21 @@ public static class OpenApiSetup
             o.AddDocumentTransformer((document, _, _) =>
             {
                 document.Info = new() { Title = "Mix2Api", Version = "v1",
-                    Description = "OpenAI Chat Completions adapter (SPEC §1). Errors use the OpenAI envelope; every response carries x-request-id." };
+                    Description = "OpenAI Chat Completions adapter (SPEC §1), also serving the Anthropic Messages API. Errors use the OpenAI envelope; every response carries x-request-id." };
                 document.Servers?.Clear();
                 return Task.CompletedTask;
             });
             // One status, two bodies: the JSON answer and the SSE chunk. Produces() keeps one per status, so the JSON one is added here.
             o.AddOperationTransformer(async (operation, context, cancellationToken) =>
             {
-                if (operation.OperationId?.StartsWith(ChatOperation, StringComparison.Ordinal) != true
-                    || operation.Responses?.TryGetValue("200", out var ok) != true || ok!.Content is null) return;
-                var schema = await context.GetOrCreateSchemaAsync(typeof(ChatCompletionSchema), null, cancellationToken);
+                var json = operation.OperationId switch
+                {
+                    { } id when id.StartsWith(ChatOperation, StringComparison.Ordinal) => typeof(ChatCompletionSchema),
+                    "createMessage" => typeof(AnthropicMessageSchema),
+                    _ => null,
+                };
+                if (json is null || operation.Responses?.TryGetValue("200", out var ok) != true || ok!.Content is null) return;
+                var schema = await context.GetOrCreateSchemaAsync(json, null, cancellationToken);
                 ok.Content["application/json"] = new Microsoft.OpenApi.OpenApiMediaType { Schema = schema };
             });
         });
@@ -46,6 +51,23 @@ public static class OpenApiSetup
         .Accepts<ChatCompletionRequestSchema>("application/json")
         .Produces<ChatCompletionChunkSchema>(200, "text/event-stream")
         .Errors(400, 401, 413, 429, 500, 502, 503, 504);
+
+    /// <summary>Anthropic Messages: its request, the message object or its SSE events, and its error envelope.</summary>
+    public static RouteHandlerBuilder DescribeAnthropicMessages(this RouteHandlerBuilder route) => route
+        .Accepts<AnthropicMessageRequestSchema>("application/json")
+        .Produces<AnthropicStreamEventSchema>(200, "text/event-stream")
+        .AnthropicErrors(400, 401, 413, 429, 500, 502, 503, 504);
+
+    public static RouteHandlerBuilder DescribeAnthropicCountTokens(this RouteHandlerBuilder route) => route
+        .Accepts<AnthropicMessageRequestSchema>("application/json")
+        .Produces<AnthropicTokenCountSchema>(200, "application/json")
+        .AnthropicErrors(400, 401);
+
+    private static RouteHandlerBuilder AnthropicErrors(this RouteHandlerBuilder route, params int[] statuses)
+    {
+        foreach (var status in statuses) route.Produces<AnthropicErrorEnvelopeSchema>(status, "application/json");
+        return route;
+    }
 
     public static RouteHandlerBuilder Errors(this RouteHandlerBuilder route, params int[] statuses)
     {

@@ -13,7 +13,8 @@ public static class SimDirectiveScripts
         ["stall", "drop", "status", "error", "abort", "badline", "drip", "truncated"];
 
     /// <param name="toolResults">How many tool results the request carries; a <c>tool</c> directive then answers <c>final</c> so that agent loops end.</param>
-    public static SimScript Build(SimDirective d, int toolResults)
+    /// <param name="lastToolResult">The last tool result's text: <c>{result}</c> in <c>final=</c> quotes it (proof the result reached the model).</param>
+    public static SimScript Build(SimDirective d, int toolResults, string? lastToolResult = null)
     {
         var script = d.Name switch
         {
@@ -26,8 +27,8 @@ public static class SimDirectiveScripts
             "utf8" => SimScripts.SplitUtf8(d.Int("chunks", 4, 1, 100), Envelope(d)),
             "sselines" => SimScripts.SseFieldLines(Envelope(d)),
             "servertool" => SimScripts.ServerSideTool(d.String("tool", "web_search"), d.String("text", "According to the search, it is sunny."), Envelope(d)),
-            "tool" => Tool(d, toolResults),
-            "tools" => Tools(d, toolResults),
+            "tool" => Tool(d, toolResults, lastToolResult),
+            "tools" => Tools(d, toolResults, lastToolResult),
             "final" => SimScripts.FinalEnvelope(d.String("text", "All done."), ChunkChars(d), d.Millis("delay_ms", TimeSpan.Zero), Envelope(d)),
             "json" => Json(d),
             "fault" => Fault(d),
@@ -40,29 +41,32 @@ public static class SimDirectiveScripts
         return keepAlive is null ? script : script with { KeepAliveInterval = keepAlive };
     }
 
-    private static SimScript Tool(SimDirective d, int toolResults)
+    private static SimScript Tool(SimDirective d, int toolResults, string? lastToolResult)
     {
         var name = d.String("name", "read_file");
         var args = d.JsonObject("args", "{}");
         var style = Style(d);
         var repeat = d.Bool("repeat", false);
         if (toolResults > 0 && !repeat)
-            return SimScripts.FinalEnvelope(d.String("final", $"Done: {toolResults} tool result(s) seen."), ChunkChars(d), d.Millis("delay_ms", TimeSpan.Zero), Envelope(d));
+            return SimScripts.FinalEnvelope(FinalAnswer(d, toolResults, lastToolResult), ChunkChars(d), d.Millis("delay_ms", TimeSpan.Zero), Envelope(d));
         d.String("final");
         return SimScripts.ToolCall(name, args, style, ChunkChars(d), d.Millis("delay_ms", TimeSpan.Zero), Envelope(d));
     }
 
-    private static SimScript Tools(SimDirective d, int toolResults)
+    private static SimScript Tools(SimDirective d, int toolResults, string? lastToolResult)
     {
         var first = (d.String("name", "read_file"), d.JsonObject("args", "{\"path\":\"a.txt\"}"));
         var second = (d.String("name2", first.Item1), d.JsonObject("args2", "{\"path\":\"b.txt\"}"));
         var style = Style(d);
         var repeat = d.Bool("repeat", false);
         if (toolResults > 0 && !repeat)
-            return SimScripts.FinalEnvelope(d.String("final", $"Done: {toolResults} tool result(s) seen."), ChunkChars(d), d.Millis("delay_ms", TimeSpan.Zero), Envelope(d));
+            return SimScripts.FinalEnvelope(FinalAnswer(d, toolResults, lastToolResult), ChunkChars(d), d.Millis("delay_ms", TimeSpan.Zero), Envelope(d));
         d.String("final");
         return SimScripts.ToolCalls([first, second], style, ChunkChars(d), d.Millis("delay_ms", TimeSpan.Zero), Envelope(d));
     }
+
+    private static string FinalAnswer(SimDirective d, int toolResults, string? lastToolResult)
+        => d.String("final", $"Done: {toolResults} tool result(s) seen.").Replace("{result}", lastToolResult ?? "", StringComparison.Ordinal);
 
     private static SimScript Json(SimDirective d)
     {

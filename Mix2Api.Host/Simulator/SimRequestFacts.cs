@@ -4,7 +4,8 @@ using System.Text.Json;
 namespace Mix2Api.Host.Simulator;
 
 /// <summary>What the simulator reads from an upstream chat body (digest §2.2): ids, the question, tool results, a directive.</summary>
-internal sealed record SimRequestFacts(string? SessionId, string Question, int ToolResults, SimDirective? Directive)
+/// <param name="LastToolResult">The text of the last trailing tool result, for <c>final</c> answers that quote it (<c>{result}</c>).</param>
+internal sealed record SimRequestFacts(string? SessionId, string Question, int ToolResults, SimDirective? Directive, string? LastToolResult = null)
 {
     private const string QuestionMarker = "[当前问题]";
     private const string ToolResultsMarker = "[工具执行结果]";
@@ -22,6 +23,7 @@ internal sealed record SimRequestFacts(string? SessionId, string Question, int T
         var currentQuestion = CurrentQuestion(query);
         string? lastUser = null;
         var toolResults = 0;
+        string? lastToolResult = null;
         if (root.TryGetProperty("messages", out var messages) && messages.ValueKind == JsonValueKind.Array)
         {
             var trailing = true;
@@ -29,7 +31,11 @@ internal sealed record SimRequestFacts(string? SessionId, string Question, int T
             {
                 var message = messages[i];
                 var role = message.ValueKind == JsonValueKind.Object && message.TryGetProperty("role", out var ro) && ro.ValueKind == JsonValueKind.String ? ro.GetString() : null;
-                if (trailing && role is "tool" or "function") toolResults++;
+                if (trailing && role is "tool" or "function")
+                {
+                    toolResults++;
+                    lastToolResult ??= Text(message);
+                }
                 else trailing = false;
                 if (role == "user" && lastUser is null) lastUser = Text(message);
                 if (!trailing && lastUser is not null) break;
@@ -38,7 +44,7 @@ internal sealed record SimRequestFacts(string? SessionId, string Question, int T
         if (toolResults == 0 && query?.Contains(ToolResultsMarker, StringComparison.Ordinal) == true) toolResults = 1;
         var directive = SimDirective.Find(lastUser) ?? SimDirective.Find(currentQuestion);
         var question = SimDirective.Strip(lastUser ?? currentQuestion ?? "");
-        return new SimRequestFacts(sessionId, question, toolResults, directive);
+        return new SimRequestFacts(sessionId, question, toolResults, directive, lastToolResult);
     }
 
     // The query's current-question section; the history section before it may hold older directives.

@@ -19,7 +19,7 @@ public sealed class UpstreamSimulator
     private readonly ConcurrentQueue<SimulatedRequest> _requests = new();
     private readonly ConcurrentQueue<SimulatedExchange> _exchanges = new();
     private readonly Channel<SimulatedExchange>? _exchangeFeed;
-    private readonly ConcurrentDictionary<(string Directive, int ToolResults), SimScript> _directiveScripts = new();
+    private readonly ConcurrentDictionary<(string Directive, int ToolResults, string? QuotedResult), SimScript> _directiveScripts = new();
     private readonly CancellationTokenSource _shutdown = new();
     private readonly SimTokenIssuer _tokens;
     private long _sessions, _exchangeIds, _active, _total;
@@ -182,9 +182,11 @@ public sealed class UpstreamSimulator
             return new SimScript("rejected:body", new SimStep.Reply(400, SimScripts.ErrorObject("simulator: the request body must be a JSON object")));
         if (facts.Directive is { } directive)
         {
-            var key = (directive.Raw, facts.ToolResults);
+            // A final answer that quotes the tool result is built for that result.
+            var quoted = facts.ToolResults > 0 && directive.Raw.Contains("{result}", StringComparison.Ordinal) ? facts.LastToolResult : null;
+            var key = (directive.Raw, facts.ToolResults, quoted);
             if (_directiveScripts.TryGetValue(key, out var cached)) return cached;
-            var built = SimDirectiveScripts.Build(directive, facts.ToolResults);
+            var built = SimDirectiveScripts.Build(directive, facts.ToolResults, facts.LastToolResult);
             if (_directiveScripts.Count < ScriptCacheLimit) _directiveScripts.TryAdd(key, built);
             return built;
         }

@@ -66,6 +66,21 @@ public class SimulatorToolProtocolTests
     }
 
     [Fact]
+    public async Task A_final_answer_can_quote_the_last_tool_result()
+    {
+        var results = new JsonArray
+        {
+            new JsonObject { ["role"] = "tool", ["tool_call_id"] = "call_1", ["content"] = "first" },
+            new JsonObject { ["role"] = "tool", ["tool_call_id"] = "call_2", ["content"] = "1\tthe \"secret\"" },
+        };
+
+        var sse = await AskAsync("[[sim:tool name=Read final=\"It says: {result}\"]]", results);
+
+        using var doc = JsonDocument.Parse(sse.Deltas());
+        Assert.Equal("It says: 1\tthe \"secret\"", doc.RootElement.GetProperty("final").GetString());
+    }
+
+    [Fact]
     public async Task A_tool_directive_with_repeat_calls_again_despite_tool_results()
     {
         var results = new JsonArray { new JsonObject { ["role"] = "tool", ["tool_call_id"] = "call_1", ["content"] = "x" } };
