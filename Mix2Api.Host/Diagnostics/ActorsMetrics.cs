@@ -8,9 +8,9 @@ using Mix2Api.Actors.Hosting;
 namespace Mix2Api.Host.Diagnostics;
 
 /// <summary>
-/// Exports the actor layer on <c>/metrics</c>: its counters (session turns, schema misses, CAS conflicts,
-/// token logins and recoveries, by their tag) through a <see cref="MeterListener"/>, and the state store's
-/// health as gauges.
+/// Exports the actor layer on <c>/metrics</c>: its counters (session turns, schema misses, unreachable
+/// entities, token logins and recoveries, by their tag) through a <see cref="MeterListener"/>, and the
+/// session journal's health as gauges.
 /// </summary>
 public sealed class ActorsMetrics : IDisposable
 {
@@ -39,7 +39,7 @@ public sealed class ActorsMetrics : IDisposable
     {
         foreach (var ((name, labels), value) in _counters.OrderBy(kv => kv.Key))
             sb.Append(name).Append("_total{").Append(labels).Append("} ").Append(value.ToString(CultureInfo.InvariantCulture)).Append('\n');
-        var store = _status.StoreHealth;
+        var store = _status.Journal;
         sb.Append("# TYPE mix2api_session_store_degraded gauge\nmix2api_session_store_degraded{mode=\"").Append(store.Mode).Append("\"} ")
             .Append(store.Degraded ? 1 : 0).Append('\n');
         sb.Append("# TYPE mix2api_session_store_connected gauge\nmix2api_session_store_connected{mode=\"").Append(store.Mode).Append("\"} ")

@@ -168,7 +168,8 @@ public sealed class ChatCompletionsEndpoint(
     private ReadOnlyMemory<byte> BuildUpstreamBody(HttpRequest http, ChatRequest request, ToolPlan tools, ISessionTurn turn, out int promptEstimate)
     {
         var toolResults = ToolResultsFormatter.Format(request.Messages, settings.Tools.ToolResultMaxChars);
-        var query = QueryComposer.Compose(request.Messages, turn.CarryHistory, toolResults,
+        var historyFrom = QueryComposer.HistoryFrom(request.Messages, turn.CarryHistory, turn.SeenMessageCount);
+        var query = QueryComposer.Compose(request.Messages, historyFrom, toolResults,
             tools.InstructionInQuery ? tools.Instruction : null, _limits);
         var upstreamTurn = new UpstreamTurn(request, query, turn.SessionId, turn.ExchangeId,
             SessionIdHeaders.PersonaId(http, request), tools.InstructionInSystem ? tools.Instruction : null);

@@ -1,3 +1,5 @@
+using Akka.Hosting;
+using Akka.Logger.Serilog;
 using Mix2Api.Actors.Hosting;
 using Mix2Api.Host.Diagnostics;
 using Mix2Api.Host.Endpoints;
@@ -6,12 +8,14 @@ using Mix2Api.Host.Upstream;
 using Serilog;
 using Serilog.Events;
 using Serilog.Formatting.Json;
+using Serilog.Sinks.SystemConsole.Themes;
 
 namespace Mix2Api.Host.Hosting;
 
 /// <summary>
 /// Builds the node: configuration (config/*.json, environment variables with Node adapter names or
-/// .NET names), validation that stops start-up with one line per problem, services, and routes.
+/// .NET names), validation that stops start-up with one line per problem, the one <c>mix2api</c> actor system
+/// (Akka.Hosting; its configuration in hocon/, overridden by the environment), services, and routes.
 /// </summary>
 public static class Mix2ApiHost
 {
@@ -45,13 +49,9 @@ public static class Mix2ApiHost
             return null;
         }
 
-        var logger = new LoggerConfiguration()
-            .MinimumLevel.Is(Enum.Parse<LogEventLevel>(settings.LogLevel, ignoreCase: true))
-            .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
-            .MinimumLevel.Override("System.Net.Http", LogEventLevel.Warning)
-            .Enrich.WithProperty("node", settings.NodeId)
-            .WriteTo.Console(new JsonFormatter(renderMessage: true))
-            .CreateLogger();
+        var logger = CreateLogger(settings);
+        // Akka.Logger.Serilog writes through the static logger: one log stream for the host and the actor system.
+        Log.Logger = logger;
         builder.Logging.ClearProviders();
         builder.Logging.AddSerilog(logger, dispose: true);
 
@@ -90,6 +90,14 @@ public static class Mix2ApiHost
         services.AddSingleton<UpstreamClient>();
         var actors = simulator is null ? settings.Actors
             : settings.Actors with { Token = settings.Actors.Token with { ApiBase = simulator.BaseUrl.ToString() } };
+        services.AddAkka(ClusterSettings.SystemName, (akka, sp) => akka
+            .ConfigureLoggers(loggers =>
+            {
+                loggers.LogLevel = AkkaLogLevel(settings.LogLevel);
+                loggers.ClearLoggers();
+                loggers.AddSerilogLogging();
+            })
+            .AddMix2ApiActors(actors, sp, AkkaConfigFiles.DefaultDirectory));
         services.AddMix2ApiActors(actors);
         services.AddSingleton<ChatCompletionsEndpoint>();
         services.AddSingleton<ModelsEndpoint>();
@@ -104,6 +112,30 @@ public static class Mix2ApiHost
         _ = app.Services.GetRequiredService<ShutdownCoordinator>();
         return app;
     }
+
+    /// <summary>LOG_FORMAT json: one JSON object per line (Production); text: readable lines (the Development default).</summary>
+    private static Serilog.Core.Logger CreateLogger(Mix2ApiSettings settings)
+    {
+        var configuration = new LoggerConfiguration()
+            .MinimumLevel.Is(Enum.Parse<LogEventLevel>(settings.LogLevel, ignoreCase: true))
+            .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
+            .MinimumLevel.Override("System.Net.Http", LogEventLevel.Warning)
+            .Enrich.WithProperty("node", settings.NodeId)
+            .Enrich.WithProperty("channel", settings.NodeChannel);
+        return (settings.LogFormat == "text"
+                ? configuration.WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}",
+                    theme: ConsoleTheme.None)
+                : configuration.WriteTo.Console(new JsonFormatter(renderMessage: true)))
+            .CreateLogger();
+    }
+
+    private static Akka.Event.LogLevel AkkaLogLevel(string level) => level switch
+    {
+        "debug" or "verbose" => Akka.Event.LogLevel.DebugLevel,
+        "information" => Akka.Event.LogLevel.InfoLevel,
+        "warning" => Akka.Event.LogLevel.WarningLevel,
+        _ => Akka.Event.LogLevel.ErrorLevel,
+    };
 
     private static void MapRoutes(WebApplication app)
     {

@@ -4,9 +4,9 @@ using Mix2Api.Streams.Protocol;
 namespace Mix2Api.Streams.Upstream;
 
 /// <summary>
-/// Builds the upstream <c>request.query</c> (SPEC §2.2, digest §2.4): <c>[对话历史]</c> only when the
-/// upstream has not seen the history, <c>[工具执行结果]</c>, <c>[当前问题]</c> (never duplicated), then
-/// the tool instruction; cut to size in the Node adapter's order.
+/// Builds the upstream <c>request.query</c> (SPEC §2.2, digest §2.4): <c>[对话历史]</c> with the messages
+/// the upstream has not seen (all of them for a new session), <c>[工具执行结果]</c>, <c>[当前问题]</c> (never
+/// duplicated), then the tool instruction; cut to size in the Node adapter's order.
 /// </summary>
 public static class QueryComposer
 {
@@ -16,13 +16,27 @@ public static class QueryComposer
     public const string ToolResultsFollowUp = "请基于以上工具执行结果继续：若信息已足够，请给出最终回答。";
     private const string HistoryCutMarker = "[对话历史已截断，仅保留最近关键上下文]";
 
-    public static string Compose(IReadOnlyList<ChatMessage> messages, bool carryHistory, string? toolResults,
+    /// <summary>
+    /// Where the history section starts (SPEC §4 "Bounded"): 0 when the upstream session is new; else after the
+    /// <paramref name="seenMessageCount"/> messages the upstream has seen and its own reply to them. Normally
+    /// nothing is left before the current question; when turns went elsewhere (the session was unreachable,
+    /// so they ran without it), the part this upstream session never saw is carried.
+    /// </summary>
+    public static int HistoryFrom(IReadOnlyList<ChatMessage> messages, bool carryHistory, int seenMessageCount)
+    {
+        if (carryHistory) return 0;
+        if (seenMessageCount < messages.Count && messages[seenMessageCount].Role == ChatRole.Assistant) return seenMessageCount + 1;
+        return Math.Min(seenMessageCount, messages.Count);
+    }
+
+    /// <param name="historyFrom">First message of the history section (<see cref="HistoryFrom"/>); messages.Count for none.</param>
+    public static string Compose(IReadOnlyList<ChatMessage> messages, int historyFrom, string? toolResults,
         string? instruction, QueryLimits limits)
     {
         var questionIndex = LastIndexOf(messages, ChatRole.User);
         if (questionIndex < 0) questionIndex = messages.Count - 1;
         var question = messages[questionIndex].Text;
-        var history = carryHistory ? History(messages, questionIndex, limits.ContextMaxChars) : null;
+        var history = historyFrom < questionIndex ? History(messages, historyFrom, questionIndex, limits.ContextMaxChars) : null;
 
         var query = Join(history, toolResults, question, instruction);
         if (query.Length <= limits.QueryMaxChars) return query;
@@ -57,12 +71,12 @@ public static class QueryComposer
         return sb.ToString();
     }
 
-    /// <summary>The conversation before the current question, most recent lines kept within the cap.</summary>
-    private static string? History(IReadOnlyList<ChatMessage> messages, int questionIndex, int maxChars)
+    /// <summary>The conversation from <paramref name="from"/> to the current question, most recent lines kept within the cap.</summary>
+    private static string? History(IReadOnlyList<ChatMessage> messages, int from, int questionIndex, int maxChars)
     {
         var lines = new List<string>();
         var names = ToolNames(messages);
-        for (var i = 0; i < questionIndex; i++)
+        for (var i = from; i < questionIndex; i++)
         {
             var m = messages[i];
             var line = m.Role switch
