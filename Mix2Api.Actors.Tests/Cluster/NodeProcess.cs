@@ -60,6 +60,8 @@ public sealed class NodeProcess : IAsyncDisposable
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["INBOUND_BEARER_TOKEN"] = BrokerHost.InboundToken;
         start.Environment["LOG_LEVEL"] = "warning";
+        // Akka remoting on a free port unless the test chose one (a node that others join needs a known port).
+        start.Environment["CLUSTER_PORT"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
         foreach (var (key, value) in environment) start.Environment[key] = value;
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
@@ -115,7 +117,7 @@ public sealed class NodeProcess : IAsyncDisposable
         lock (_output) _output.AppendLine(line);
     }
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

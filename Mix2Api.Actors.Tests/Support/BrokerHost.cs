@@ -60,6 +60,8 @@ public sealed class BrokerHost : IAsyncDisposable
             ["INBOUND_BEARER_TOKEN"] = InboundToken,
             ["LOG_LEVEL"] = "warning",
             ["SHUTDOWN_DRAIN_MS"] = "0",
+            // Each broker is its own one-node Akka cluster on a free loopback port.
+            ["CLUSTER_PORT"] = "0",
         };
         if (overrides is not null)
             foreach (var (k, v) in overrides) config[k] = v;

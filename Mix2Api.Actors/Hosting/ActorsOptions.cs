@@ -18,7 +18,7 @@ public sealed record ActorsOptions
     public SessionOptions Sessions { get; init; } = new();
     public StoreOptions Store { get; init; } = new();
     public TokenOptions Token { get; init; } = new();
-    public ClusterSettings Cluster { get; init; } = new();
+    public ClusterNodeOptions Cluster { get; init; } = new();
 
     public bool ManagedAuth => UpstreamAuthMode.Equals("managed", StringComparison.OrdinalIgnoreCase);
 

@@ -21,7 +21,7 @@ public sealed class ActorsStatus(IServiceProvider services, ActorsOptions option
     private ActorSystem? System => services.GetService<ActorSystem>() is { WhenTerminated.IsCompleted: false } system ? system : null;
 
     /// <summary>The session journal's health (cheap; read on every metrics scrape).</summary>
-    public StoreHealth Journal => PersistenceSetup.Health(System, options);
+    public StoreHealth Journal => PersistenceSetup.Health(System, options, services.GetRequiredService<IStoreHealthSource>());
 
     public ClusterView Cluster => System is { } system ? ClusterView.Of(Akka.Cluster.Cluster.Get(system)) : ClusterView.NotStarted;
 

@@ -71,12 +71,12 @@ public static class ActorsOptionsMapper
     /// SPEC §11. With no seeds in Development the default port is 0 (any free port), so two <c>dotnet run</c> side by
     /// side do not collide; a node that others join needs a fixed port (4053 unless CLUSTER_PORT says otherwise).
     /// </summary>
-    private static ClusterSettings MapCluster(SettingsReader r, string nodeId, string channel, bool isDevelopment)
+    private static ClusterNodeOptions MapCluster(SettingsReader r, string nodeId, string channel, bool isDevelopment)
     {
         var seeds = (r.Raw(K.ClusterSeedNodes) ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         var hostname = r.Raw(K.ClusterHostname) ?? K.ClusterHostname.Default;
         var defaultPort = isDevelopment && seeds.Length == 0 ? 0 : 4053;
-        return new ClusterSettings
+        return new ClusterNodeOptions
         {
             NodeId = nodeId,
             Channel = channel,

@@ -90,7 +90,7 @@ public static class Mix2ApiHost
         services.AddSingleton<UpstreamClient>();
         var actors = simulator is null ? settings.Actors
             : settings.Actors with { Token = settings.Actors.Token with { ApiBase = simulator.BaseUrl.ToString() } };
-        services.AddAkka(ClusterSettings.SystemName, (akka, sp) => akka
+        services.AddAkka(ClusterNodeOptions.SystemName, (akka, sp) => akka
             .ConfigureLoggers(loggers =>
             {
                 loggers.LogLevel = AkkaLogLevel(settings.LogLevel);

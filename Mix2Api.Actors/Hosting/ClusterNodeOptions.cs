@@ -3,7 +3,7 @@ using Akka.Actor;
 namespace Mix2Api.Actors.Hosting;
 
 /// <summary>This node in the Akka cluster (SPEC §11). Each property names its environment variable.</summary>
-public sealed record ClusterSettings
+public sealed record ClusterNodeOptions
 {
     /// <summary>The actor system's name; every node of one cluster must use it (seed URIs name it too).</summary>
     public const string SystemName = "mix2api";
