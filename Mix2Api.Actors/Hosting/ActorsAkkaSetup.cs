@@ -1,7 +1,6 @@
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Cluster.Hosting;
-using Akka.Cluster.Hosting.SBR;
 using Akka.Hosting;
 using Akka.Remote.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -29,6 +28,7 @@ public static class ActorsAkkaSetup
         var loggers = services.GetRequiredService<ILoggerFactory>();
         builder
             .AddHocon(AkkaConfigFiles.Load(hoconDirectory, cluster.Channel), HoconAddMode.Append)
+            .AddHocon(SplitBrainConfig(options), HoconAddMode.Prepend)
             .WithRemoting(new RemoteOptions
             {
                 HostName = cluster.Hostname,
@@ -39,9 +39,8 @@ public static class ActorsAkkaSetup
             {
                 Roles = [cluster.Channel],
                 SeedNodes = cluster.SeedNodes.ToArray(),
-                // Two nodes: keep-majority would keep the lowest address when the halves are equal, so the survivor of a
-                // crash of that node would down itself. keep-oldest + down-if-alone keeps whichever node survives.
-                SplitBrainResolver = new KeepOldestOption { DownIfAlone = true },
+                // The resolver is configured by SplitBrainConfig (hocon/base.conf + the Redis lease), not here.
+                SplitBrainResolver = null,
             })
             .WithShardRegion<SessionRegionKey>(SessionRegionName,
                 (_, _) => key => SessionEntity.Props(key, options.Sessions, time, loggers.CreateLogger<SessionEntity>()),
@@ -63,6 +62,36 @@ public static class ActorsAkkaSetup
                 }
             });
         return PersistenceSetup.Configure(builder, options);
+    }
+
+    /// <summary>
+    /// With Redis (every stable + canary deployment) the split brain resolver is <c>lease-majority</c> on a Redis lease:
+    /// whichever node survives a crash of the other takes the lease and stays up, and in a real partition exactly
+    /// one side does. Without Redis (the embedded one-node default) hocon/base.conf's keep-oldest applies.
+    /// </summary>
+    public static Akka.Configuration.Config SplitBrainConfig(ActorsOptions options)
+    {
+        if (!options.Store.UseRedis) return Akka.Configuration.Config.Empty;
+        var url = options.Store.RedisUrl!.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal);
+        return Akka.Configuration.ConfigurationFactory.ParseString($$"""
+            mix2api.sbr-lease {
+              lease-class = "{{typeof(Cluster.RedisLease).AssemblyQualifiedName}}"
+              heartbeat-timeout = 20s
+              heartbeat-interval = 2s
+              lease-operation-timeout = 5s
+              redis-url = "{{url}}"
+              key-prefix = "{{options.KeyPrefix}}"
+            }
+            akka.cluster.split-brain-resolver {
+              active-strategy = lease-majority
+              lease-majority {
+                lease-implementation = "mix2api.sbr-lease"
+                acquire-lease-delay-for-minority = 2s
+                release-after = 40s
+                role = ""
+              }
+            }
+            """);
     }
 
     /// <summary>The session region for the request path; the shard region is looked up once the actor system runs.</summary>

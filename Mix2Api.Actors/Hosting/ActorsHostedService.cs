@@ -44,6 +44,7 @@ internal sealed class ActorsHostedService(IServiceProvider services, ActorsOptio
     {
         var region = services.GetRequiredService<SessionRegion>();
         var system = services.GetRequiredService<ActorSystem>();
+        WarmUpRemoteSerialization(system);
         var probeKey = "probe:" + options.Cluster.NodeId;
         var deadline = time.GetUtcNow() + ReadinessWait;
         while (time.GetUtcNow() < deadline)
@@ -55,6 +56,26 @@ internal sealed class ActorsHostedService(IServiceProvider services, ActorsOptio
             }
         }
         log.ClusterNotReady((int)ReadinessWait.TotalSeconds, options.Cluster.SeedNodes.Count == 0 ? "none" : string.Join(",", options.Cluster.SeedNodes));
+    }
+
+    /// <summary>
+    /// Runs the protocol serializer once each way, so the first turn that crosses to another node does not pay
+    /// its start-up (type lookups, code generation) inside the 300 ms session ask.
+    /// </summary>
+    private static void WarmUpRemoteSerialization(ActorSystem system)
+    {
+        object[] samples =
+        [
+            new BeginTurn("warm-up", null, null, 1, 0, new byte[HistoryHash.Size]),
+            new TurnPlan(TurnKind.New, null, null, true, 0, false),
+            new EndTurn("warm-up", new TurnCompleted("s", "e", "h", 1, 1)),
+            new TurnRecorded(true),
+        ];
+        foreach (var sample in samples)
+        {
+            var serializer = system.Serialization.FindSerializerFor(sample);
+            serializer.FromBinary(serializer.ToBinary(sample), sample.GetType());
+        }
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)

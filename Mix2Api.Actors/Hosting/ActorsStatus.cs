@@ -23,6 +23,9 @@ public sealed class ActorsStatus(IServiceProvider services, ActorsOptions option
     /// <summary>The session journal's health (cheap; read on every metrics scrape).</summary>
     public StoreHealth Journal => PersistenceSetup.Health(System, options, services.GetRequiredService<IStoreHealthSource>());
 
+    /// <summary>The session journal plugin: <c>inmem</c> or <c>redis</c>.</summary>
+    public string JournalPlugin => PersistenceSetup.JournalPlugin(options);
+
     public ClusterView Cluster => System is { } system ? ClusterView.Of(Akka.Cluster.Cluster.Get(system)) : ClusterView.NotStarted;
 
     public ActorsStatusSnapshot Get()

@@ -29,7 +29,7 @@ public sealed record ClusterView(string Self, bool SelfUp, IReadOnlyList<Cluster
 {
     public static readonly ClusterView NotStarted = new("", false, []);
 
-    public static ClusterView Of(Cluster cluster)
+    public static ClusterView Of(Akka.Cluster.Cluster cluster)
     {
         var state = cluster.State;
         var unreachable = state.Unreachable;

@@ -29,6 +29,13 @@ public static class PersistenceSetup
         return builder.AddHocon(InMemory, HoconAddMode.Prepend);
     }
 
+    /// <summary>The journal plugin in use (<c>inmem</c> or <c>redis</c>), as <c>/health</c> reports it.</summary>
+    public static string JournalPlugin(ActorsOptions options)
+    {
+        _ = options; // seam: "redis" when options.Store.UseRedis once the Redis journal is registered above
+        return "inmem";
+    }
+
     /// <summary>
     /// The journal as <c>/health</c> shows it (<c>session_store</c>, <c>journal</c>). Until the Redis journal is wired
     /// (see the seam above), Redis mode reports the health of the Redis connection the token store uses.

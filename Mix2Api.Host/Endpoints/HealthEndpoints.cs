@@ -50,7 +50,7 @@ public sealed class HealthEndpoints(Mix2ApiSettings settings, UpstreamTarget tar
         if (store.Reason is null) w.WriteNull("reason"); else w.WriteString("reason", store.Reason);
         w.WriteEndObject();
         w.WriteStartObject("journal");
-        w.WriteString("plugin", store.Mode == "redis" ? "redis" : "inmem");
+        w.WriteString("plugin", actors.JournalPlugin);
         w.WriteString("status", store.Degraded ? "degraded" : "ok");
         if (store.LastError is null) w.WriteNull("last_error"); else w.WriteString("last_error", store.LastError);
         w.WriteEndObject();
