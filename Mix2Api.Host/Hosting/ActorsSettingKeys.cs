@@ -21,7 +21,7 @@ public static class ActorsSettingKeys
     public static readonly SettingKey RedisPing = new("REDIS_PING_INTERVAL_MS", "Mix2Api:Store:PingIntervalMs", "1000", "Redis health ping interval (degraded → recovered).");
     public static readonly SettingKey MemoryMaxEntries = new("SESSION_MEMORY_MAX_ENTRIES", "Mix2Api:Store:MemoryMaxEntries", "100000", "Bound of the in-memory store.");
     public static readonly SettingKey MemorySweep = new("SESSION_MEMORY_SWEEP_MS", "Mix2Api:Store:MemorySweepMs", "60000", "Sweep interval of expired in-memory records.");
-    public static readonly SettingKey KeyPrefix = new("REDIS_KEY_PREFIX", "Mix2Api:Store:KeyPrefix", "mix2api", "Prefix of token, lease and membership keys.");
+    public static readonly SettingKey KeyPrefix = new("REDIS_KEY_PREFIX", "Mix2Api:Store:KeyPrefix", "mix2api", "Prefix of the token, token-lease and split-brain-resolver lease keys.");
     public static readonly SettingKey TokenUrl = new("UPSTREAM_TOKEN_URL", "Mix2Api:Token:Url", "", "Managed auth: login URL (default UPSTREAM_API_BASE + UPSTREAM_TOKEN_PATH).");
     public static readonly SettingKey TokenPath = new("UPSTREAM_TOKEN_PATH", "Mix2Api:Token:Path", "/v2/token", "Managed auth: login path under UPSTREAM_API_BASE.");
     public static readonly SettingKey TokenMethod = new("UPSTREAM_TOKEN_METHOD", "Mix2Api:Token:Method", "POST", "Managed auth: login HTTP method.");
