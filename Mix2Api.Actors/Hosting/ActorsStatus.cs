@@ -1,4 +1,6 @@
 using Akka.Actor;
+using Akka.Cluster.Sharding;
+using Akka.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Mix2Api.Actors.Singleton;
 using Mix2Api.Actors.State;
@@ -27,6 +29,22 @@ public sealed class ActorsStatus(IServiceProvider services, ActorsOptions option
     public string JournalPlugin => PersistenceSetup.JournalPlugin(options);
 
     public ClusterView Cluster => System is { } system ? ClusterView.Of(Akka.Cluster.Cluster.Get(system)) : ClusterView.NotStarted;
+
+    /// <summary>Session entities alive on this node (the shard region's own count; 0 when it cannot tell within a second).</summary>
+    public async Task<int> ActiveSessionsAsync(CancellationToken cancellationToken)
+    {
+        if (System is null) return 0;
+        try
+        {
+            var region = services.GetRequiredService<IRequiredActor<SessionRegionKey>>().ActorRef;
+            var state = await region.Ask<CurrentShardRegionState>(GetShardRegionState.Instance, TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
+            return state.Shards.Sum(shard => shard.EntityIds.Count);
+        }
+        catch (Exception ex) when (ex is AskTimeoutException or OperationCanceledException)
+        {
+            return 0;
+        }
+    }
 
     public ActorsStatusSnapshot Get()
         => new(Journal, Cluster, services.GetService<TokenManagerSingleton>()?.State, SingletonNode: null);

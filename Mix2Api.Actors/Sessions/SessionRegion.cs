@@ -41,12 +41,13 @@ public sealed class SessionRegion : ISessionRegion
     {
         var key = SessionKey.Resolve(context, _options.KeyMode);
         var messages = context.Messages;
+        var prefixes = HistoryHash.Prefixes(messages);
         var begin = new BeginTurn(key.Value, context.ExplicitSessionId, context.ExplicitExchangeId, messages.Count,
-            MessagesBeforeNewTurn(messages), HistoryHash.Prefixes(messages));
+            MessagesBeforeNewTurn(messages), prefixes);
         try
         {
             var plan = await Region.Ask<TurnPlan>(begin, _options.AskTimeout, cancellationToken).ConfigureAwait(false);
-            return new SessionTurn(Region, key, plan, context, _options, _time, _log);
+            return new SessionTurn(Region, key, plan, prefixes, messages.Count, _options, _time, _log);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {

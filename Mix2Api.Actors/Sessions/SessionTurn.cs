@@ -13,7 +13,8 @@ internal sealed class SessionTurn(
     IActorRef region,
     SessionKey key,
     TurnPlan plan,
-    SessionContext context,
+    byte[] prefixHashes,
+    int messageCount,
     SessionOptions options,
     TimeProvider time,
     ILogger log) : ISessionTurn
@@ -47,8 +48,9 @@ internal sealed class SessionTurn(
     {
         if (Interlocked.Exchange(ref _ended, 1) == 1) return;
         var (sessionId, exchangeId) = FinalIds();
-        var messages = context.Messages;
-        var evt = new TurnCompleted(sessionId, exchangeId, HistoryHash.Of(messages, messages.Count), messages.Count, time.GetUtcNow().ToUnixTimeMilliseconds());
+        // The hash of the whole history was computed with the prefixes at the start of the turn.
+        var historyHash = HistoryHash.PrefixOf(prefixHashes, messageCount) ?? HistoryHash.Of([], 0);
+        var evt = new TurnCompleted(sessionId, exchangeId, historyHash, messageCount, time.GetUtcNow().ToUnixTimeMilliseconds());
         await EndAsync(evt, cancellationToken).ConfigureAwait(false);
     }
 

@@ -27,6 +27,7 @@ public sealed class HealthEndpoints(Mix2ApiSettings settings, UpstreamTarget tar
     public async Task HealthAsync(HttpContext context)
     {
         var status = actors.Get();
+        var activeSessions = await actors.ActiveSessionsAsync(context.RequestAborted);
         var store = status.Journal;
         context.Response.ContentType = "application/json; charset=utf-8";
         using var w = new Utf8JsonWriter(context.Response.BodyWriter);
@@ -43,6 +44,7 @@ public sealed class HealthEndpoints(Mix2ApiSettings settings, UpstreamTarget tar
         if (target.IsSimulator) w.WriteString("notice", "built-in upstream simulator (embedded default): not a real model");
         w.WriteEndObject();
         w.WriteNumber("active_streams", metrics.ActiveStreams);
+        w.WriteNumber("active_sessions", activeSessions);
         w.WriteStartObject("session_store");
         w.WriteString("mode", store.Mode);
         w.WriteBoolean("degraded", store.Degraded);
