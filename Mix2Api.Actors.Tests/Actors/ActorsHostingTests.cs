@@ -4,7 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Mix2Api.Actors.Credentials;
 using Mix2Api.Actors.Hosting;
-using Mix2Api.Actors.Membership;
+using Akka.Hosting;
 using Mix2Api.Actors.Sessions;
 using Mix2Api.Actors.Singleton;
 using Mix2Api.Tests.Support;
@@ -23,26 +23,29 @@ public sealed class ActorsHostingTests : IClassFixture<RedisServerFixture>
     {
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
+        builder.Services.AddAkka(ClusterNodeOptions.SystemName, (akka, sp) => akka.AddMix2ApiActors(options, sp, AkkaConfigFiles.DefaultDirectory));
         builder.Services.AddMix2ApiActors(options);
         var host = builder.Build();
         await host.StartAsync();
         return host;
     }
 
-    private ActorsOptions Clustered(string nodeId, string channel, string tokenBase) => new()
+    private static readonly ClusterNodeOptions OneNode = new() { Port = 0 };
+
+    private ActorsOptions Clustered(string nodeId, string channel, string tokenBase, int port, int seedPort) => new()
     {
         UpstreamAuthMode = "managed",
         KeyPrefix = _prefix,
         Store = new StoreOptions { RedisUrl = _redis.ConnectionString, PingInterval = TimeSpan.FromMilliseconds(100), CommandTimeout = TimeSpan.FromSeconds(2) },
         Sessions = new SessionOptions { KeyPrefix = $"{_prefix}:session" },
         Token = new TokenOptions { ApiBase = tokenBase, LeaseTtl = TimeSpan.FromMilliseconds(1500), LeaseHeartbeat = TimeSpan.FromMilliseconds(400) },
-        Membership = new MembershipOptions { NodeId = nodeId, Channel = channel, HeartbeatInterval = TimeSpan.FromMilliseconds(200), Ttl = TimeSpan.FromSeconds(2) },
+        Cluster = new ClusterNodeOptions { NodeId = nodeId, Channel = channel, Port = port, SeedNodes = [AkkaTestConfig.SeedOf(seedPort)] },
     };
 
     [Fact]
     public async Task The_embedded_default_serves_sessions_from_memory_with_a_static_credential()
     {
-        using var host = await StartHostAsync(new ActorsOptions { UpstreamBearerToken = "static-token" });
+        using var host = await StartHostAsync(new ActorsOptions { UpstreamBearerToken = "static-token", Cluster = OneNode });
         var region = host.Services.GetRequiredService<ISessionRegion>();
         await using (var turn = await region.BeginTurnAsync(Chat.Context(Chat.Conversation(1)), CancellationToken.None))
         {
@@ -51,13 +54,15 @@ public sealed class ActorsHostingTests : IClassFixture<RedisServerFixture>
         }
         await using var next = await region.BeginTurnAsync(Chat.Context(Chat.Conversation(2)), CancellationToken.None);
         var credentials = host.Services.GetRequiredService<ICredentialProvider>();
-        var status = await host.Services.GetRequiredService<ActorsStatus>().GetAsync(CancellationToken.None);
+        var status = host.Services.GetRequiredService<ActorsStatus>().Get();
 
         Assert.Equal("s-1", next.SessionId);
         Assert.Equal("static", credentials.Mode);
         Assert.Equal("static-token", (await credentials.GetAsync(null, CancellationToken.None)).BearerToken);
-        Assert.Equal(("memory", false), (status.Store.Mode, status.Store.Degraded));
-        Assert.Equal("stable", Assert.Single(status.Cluster.Members).Channel);
+        Assert.Equal(("memory", false), (status.Journal.Mode, status.Journal.Degraded));
+        var self = Assert.Single(status.Cluster.Members);
+        Assert.Equal(("stable", "up", true, status.Cluster.Self), (self.Channel, self.Status, self.Reachable, self.Address));
+        Assert.StartsWith("akka.tcp://mix2api@127.0.0.1:", status.Cluster.Self, StringComparison.Ordinal);
         Assert.Null(status.TokenManager);
         await host.StopAsync();
     }
@@ -66,24 +71,25 @@ public sealed class ActorsHostingTests : IClassFixture<RedisServerFixture>
     public async Task Stable_and_canary_nodes_join_one_cluster_share_one_login_and_hand_the_lease_over()
     {
         await using var endpoint = await TokenEndpoint.StartAsync();
-        using var stable = await StartHostAsync(Clustered("node-stable", "stable", endpoint.BaseUrl));
-        using var canary = await StartHostAsync(Clustered("node-canary", "canary", endpoint.BaseUrl));
+        var seedPort = AkkaTestConfig.FreePort();
+        using var stable = await StartHostAsync(Clustered("node-stable", "stable", endpoint.BaseUrl, seedPort, seedPort));
+        using var canary = await StartHostAsync(Clustered("node-canary", "canary", endpoint.BaseUrl, 0, seedPort));
         var stableStatus = stable.Services.GetRequiredService<ActorsStatus>();
 
+        string? holder = null;
         await Eventually.TrueAsync(async () =>
         {
-            var s = await stableStatus.GetAsync(CancellationToken.None);
-            return s.Cluster.Members.Count == 2 && s.Cluster.TokenLeaseHolder is not null;
-        }, TimeSpan.FromSeconds(10), "both members and a lease holder never showed up");
+            holder = (await stableStatus.TokenLeaseAsync(CancellationToken.None)).Holder;
+            return stableStatus.Cluster.Members.Count(m => m.Status == "up") == 2 && holder is not null;
+        }, TimeSpan.FromSeconds(20), "both members and a lease holder never showed up");
         await endpoint.LoginArrived(1);
         var fromStable = await stable.Services.GetRequiredService<ICredentialProvider>().GetAsync(null, CancellationToken.None);
         var fromCanary = await canary.Services.GetRequiredService<ICredentialProvider>().GetAsync(null, CancellationToken.None);
-        var status = await stableStatus.GetAsync(CancellationToken.None);
+        var status = stableStatus.Get();
 
         Assert.Equal(fromStable, fromCanary);
         Assert.Equal(1, endpoint.Logins);
         Assert.Equal(["canary", "stable"], status.Cluster.Members.Select(m => m.Channel).Order());
-        var holder = status.Cluster.TokenLeaseHolder!;
         var (holderHost, otherHost) = holder == "node-stable" ? (stable, canary) : (canary, stable);
 
         await holderHost.StopAsync();
@@ -100,6 +106,7 @@ public sealed class ActorsHostingTests : IClassFixture<RedisServerFixture>
         {
             Store = new StoreOptions { RedisUrl = "redis://127.0.0.1:1" },
             Sessions = new SessionOptions { KeyPrefix = $"{_prefix}:session" },
+            Cluster = OneNode,
         });
         var region = host.Services.GetRequiredService<ISessionRegion>();
         await using (var turn = await region.BeginTurnAsync(Chat.Context(Chat.Conversation(1)), CancellationToken.None))
@@ -109,10 +116,11 @@ public sealed class ActorsHostingTests : IClassFixture<RedisServerFixture>
         }
         await using var next = await region.BeginTurnAsync(Chat.Context(Chat.Conversation(2)), CancellationToken.None);
         var elapsed = watch.Elapsed;
-        var health = host.Services.GetRequiredService<ActorsStatus>().StoreHealth;
+        var health = host.Services.GetRequiredService<ActorsStatus>().Journal;
 
         Assert.Equal("s-1", next.SessionId);
-        Assert.True(elapsed < TimeSpan.FromSeconds(2), $"start-up plus two turns took {elapsed.TotalMilliseconds} ms");
+        // Start-up waits for the actor system and the session region (about a second), never for Redis.
+        Assert.True(elapsed < TimeSpan.FromSeconds(10), $"start-up plus two turns took {elapsed.TotalMilliseconds} ms");
         Assert.Equal(("redis", true, false), (health.Mode, health.Degraded, health.Connected));
         await host.StopAsync();
     }
@@ -122,6 +130,7 @@ public sealed class ActorsHostingTests : IClassFixture<RedisServerFixture>
     [InlineData("SESSION_STORE_MODE=redis requires REDIS_URL")]
     [InlineData("UPSTREAM_TOKEN_URL")]
     [InlineData("NODE_CHANNEL")]
+    [InlineData("CLUSTER_SEED_NODES")]
     [InlineData("TOKEN_LEASE_HEARTBEAT_MS")]
     public void A_configuration_that_cannot_work_is_rejected_naming_the_variable(string variable)
     {
@@ -129,7 +138,8 @@ public sealed class ActorsHostingTests : IClassFixture<RedisServerFixture>
         {
             "SESSION_KEY_MODE" => new ActorsOptions { Sessions = new SessionOptions { KeyMode = "per_user" } },
             "UPSTREAM_TOKEN_URL" => new ActorsOptions { UpstreamAuthMode = "managed" },
-            "NODE_CHANNEL" => new ActorsOptions { Membership = new MembershipOptions { Channel = "beta" } },
+            "NODE_CHANNEL" => new ActorsOptions { Cluster = new ClusterNodeOptions { Channel = "beta" } },
+            "CLUSTER_SEED_NODES" => new ActorsOptions { Cluster = new ClusterNodeOptions { SeedNodes = ["http://mix2api@host:4053"] } },
             "TOKEN_LEASE_HEARTBEAT_MS" => new ActorsOptions { UpstreamAuthMode = "managed", Token = new TokenOptions { TokenUrl = "http://127.0.0.1/t", LeaseHeartbeat = TimeSpan.FromSeconds(10) } },
             _ => new ActorsOptions { Store = new StoreOptions { Mode = "redis" } },
         };

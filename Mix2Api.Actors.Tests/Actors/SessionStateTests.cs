@@ -6,63 +6,65 @@ namespace Mix2Api.Tests.Actors;
 public sealed class SessionStateTests
 {
     private const long Ttl = 1_800_000;
-    private static readonly SessionRecord Stored = new(1, "s-1", "e-1", 3, "hash-4", 4, 1_000, 10_000, 7);
+    private static readonly SessionState Stored = new(1, "s-1", "e-1", 3, "hash-4", 4, 1_000, 10_000);
 
-    private static SessionState.BeginInput Input(SessionRecord? record = null, string? sessionId = null, string? exchangeId = null,
+    private static (SessionState? State, SessionState.BeginInput Input) Input(SessionState? state = null, string? sessionId = null, string? exchangeId = null,
         int count = 6, string? prefix = "hash-4", long now = 20_000)
-        => new(record, sessionId, exchangeId, count, prefix, count - 1, now, Ttl);
+        => (state, new(sessionId, exchangeId, count, prefix, count - 1, now, Ttl));
+
+    private static TurnPlan Decide((SessionState? State, SessionState.BeginInput Input) x) => SessionState.Decide(x.State, x.Input);
 
     [Fact]
     public void Decide_WithMatchingHistory_ContinuesTheStoredSession()
-        => Assert.Equal(new TurnPlan(TurnKind.Continued, "s-1", "e-1", false, 4, false), SessionState.Decide(Input(Stored)));
+        => Assert.Equal(new TurnPlan(TurnKind.Continued, "s-1", "e-1", false, 4, false), Decide(Input(Stored)));
 
     [Fact]
     public void Decide_WithChangedHistory_Forks()
-        => Assert.Equal(TurnKind.Forked, SessionState.Decide(Input(Stored, prefix: "other")).Kind);
+        => Assert.Equal(TurnKind.Forked, Decide(Input(Stored, prefix: "other")).Kind);
 
     [Fact]
     public void Decide_WithTheSameHistoryLength_ForksBecauseItIsARegenerate()
-        => Assert.Equal(TurnKind.Forked, SessionState.Decide(Input(Stored, count: 4)).Kind);
+        => Assert.Equal(TurnKind.Forked, Decide(Input(Stored, count: 4)).Kind);
 
     [Fact]
     public void Decide_AfterAnAbandonedTurn_Forks()
-        => Assert.Equal(TurnKind.Forked, SessionState.Decide(Input(Stored with { HistoryHash = null })).Kind);
+        => Assert.Equal(TurnKind.Forked, Decide(Input(Stored with { HistoryHash = null })).Kind);
 
     [Fact]
     public void Decide_AfterTheTtl_IsExpired()
     {
-        var plan = SessionState.Decide(Input(Stored, now: 10_000 + Ttl + 1));
+        var plan = Decide(Input(Stored, now: 10_000 + Ttl + 1));
         Assert.Equal(new TurnPlan(TurnKind.Expired, null, null, true, 0, false), plan);
     }
 
     [Fact]
     public void Decide_WithNewSessionId_DropsTheRecord()
-        => Assert.Equal(new TurnPlan(TurnKind.ForcedNew, null, null, true, 0, true), SessionState.Decide(Input(Stored, sessionId: "New")));
+        => Assert.Equal(new TurnPlan(TurnKind.ForcedNew, null, null, true, 0, true), Decide(Input(Stored, sessionId: "New")));
 
     [Fact]
     public void Decide_WithAnUnknownExplicitId_ReattachesWithoutCarryingHistory()
-        => Assert.Equal(new TurnPlan(TurnKind.Reattached, "s-9", "e-9", false, 5, false), SessionState.Decide(Input(null, "s-9", "e-9")));
+        => Assert.Equal(new TurnPlan(TurnKind.Reattached, "s-9", "e-9", false, 5, false), Decide(Input(null, "s-9", "e-9")));
 
     [Fact]
     public void Decide_WithADifferentExplicitId_LetsTheClientWin()
-        => Assert.Equal(new TurnPlan(TurnKind.Explicit, "s-9", null, false, 5, false), SessionState.Decide(Input(Stored, "s-9")));
+        => Assert.Equal(new TurnPlan(TurnKind.Explicit, "s-9", null, false, 5, false), Decide(Input(Stored, "s-9")));
 
     [Fact]
     public void Decide_WithTheStoredExplicitId_FillsTheExchangeFromTheStore()
-        => Assert.Equal(new TurnPlan(TurnKind.Explicit, "s-1", "e-1", false, 4, false), SessionState.Decide(Input(Stored, "s-1")));
+        => Assert.Equal(new TurnPlan(TurnKind.Explicit, "s-1", "e-1", false, 4, false), Decide(Input(Stored, "s-1")));
 
     [Fact]
-    public void Apply_SameSession_CountsTheTurnAndBumpsTheVersion()
+    public void Apply_SameSession_CountsTheTurn()
     {
         var next = SessionState.Apply(Stored, new TurnCompleted("s-1", null, "hash-6", 6, 30_000))!;
-        Assert.Equal(Stored with { TurnCount = 4, HistoryHash = "hash-6", HistoryCount = 6, UpdatedAt = 30_000, Version = 8 }, next);
+        Assert.Equal(Stored with { TurnCount = 4, HistoryHash = "hash-6", SeenMessages = 6, UpdatedAt = 30_000 }, next);
     }
 
     [Fact]
     public void Apply_OtherSession_StartsCountingAgain()
     {
         var next = SessionState.Apply(Stored, new TurnCompleted("s-2", "e-2", "hash-2", 2, 30_000))!;
-        Assert.Equal(new SessionRecord(1, "s-2", "e-2", 1, "hash-2", 2, 30_000, 30_000, 8), next);
+        Assert.Equal(new SessionState(1, "s-2", "e-2", 1, "hash-2", 2, 30_000, 30_000), next);
     }
 
     [Fact]
@@ -74,23 +76,21 @@ public sealed class SessionStateTests
     {
         var next = SessionState.Apply(Stored, new TurnAbandoned("s-1", 40_000))!;
         Assert.Null(next.HistoryHash);
-        Assert.Equal(8, next.Version);
+        Assert.Equal(40_000, next.UpdatedAt);
         Assert.Same(Stored, SessionState.Apply(Stored, new TurnAbandoned("s-other", 40_000)));
     }
 
-    [Theory]
-    [InlineData("""{"schemaVersion":1,"sessionId":"s","turnCount":1,"historyCount":0,"createdAt":0,"updatedAt":5,"version":1}""", "invalid_timestamp")]
-    [InlineData("""{"schemaVersion":1,"sessionId":"s","turnCount":1,"historyCount":0,"createdAt":5,"updatedAt":5,"version":0}""", "invalid_version")]
-    [InlineData("""{"schemaVersion":"1"}""", "unsupported_schema_version:\"1\"")]
-    [InlineData("""{"sessionId":"s"}""", "unsupported_schema_version:none")]
-    [InlineData("null", "invalid_type")]
-    public void Parse_RejectsRecordsItCannotTrust(string raw, string reason)
+    [Fact]
+    public void Apply_ResetOrMiss_ForgetsTheSession()
     {
-        Assert.Null(SessionRecord.Parse(raw, out var missReason));
-        Assert.Equal(reason, missReason);
+        Assert.Null(SessionState.Apply(Stored, new SessionReset(50_000)));
+        Assert.Null(SessionState.Apply(Stored, new SessionMissed("invalid_json")));
     }
 
     [Fact]
-    public void Parse_RoundTripsAWrittenRecord()
-        => Assert.Equal(Stored, SessionRecord.Parse(Stored.ToJson(), out _));
+    public void Expiry_CountsFromTheLastWrite()
+    {
+        Assert.False(Stored.IsExpired(Stored.UpdatedAt + Ttl, Ttl));
+        Assert.True(Stored.IsExpired(Stored.UpdatedAt + Ttl + 1, Ttl));
+    }
 }

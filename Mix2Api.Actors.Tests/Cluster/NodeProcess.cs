@@ -61,6 +61,8 @@ public sealed class NodeProcess : IAsyncDisposable
         start.Environment["INBOUND_BEARER_TOKEN"] = BrokerHost.InboundToken;
         start.Environment["LOG_LEVEL"] = "warning";
         start.Environment["ADMIN_PORT"] = "0"; // never the fixed default 9110 in tests; admin tests pass a free port
+        // Akka remoting on a free port unless the test chose one (a node that others join needs a known port).
+        start.Environment["CLUSTER_PORT"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
         foreach (var (key, value) in environment) start.Environment[key] = value;
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
@@ -116,7 +118,7 @@ public sealed class NodeProcess : IAsyncDisposable
         lock (_output) _output.AppendLine(line);
     }
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

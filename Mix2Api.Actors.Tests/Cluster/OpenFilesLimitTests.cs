@@ -14,8 +14,8 @@ public sealed class OpenFilesLimitTests
     [Theory]
     [InlineData(null, null)]
     [InlineData(100L, 1)]
-    [InlineData(1384L, 500)]
-    [InlineData(20000L, 9808)]
+    [InlineData(1512L, 500)]
+    [InlineData(20000L, 9744)]
     public void The_budget_is_two_descriptors_per_request_after_a_reserve(long? limit, int? expected)
         => Assert.Equal(expected, FileDescriptorBudget.MaxRequests(limit));
 
@@ -30,8 +30,8 @@ public sealed class OpenFilesLimitTests
             ["UPSTREAM_API_BASE"] = simulator.BaseUrl.ToString(),
             ["UPSTREAM_AUTH_MODE"] = "none",
             ["SESSION_KEY_MODE"] = "model",
-        }, openFilesLimit: 400);
-        var budget = FileDescriptorBudget.MaxRequests(400)!.Value;
+        }, openFilesLimit: 700);
+        var budget = FileDescriptorBudget.MaxRequests(700)!.Value;
 
         using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = int.MaxValue }) { BaseAddress = node.BaseUrl };
         client.DefaultRequestHeaders.Authorization = ChatRequests.Bearer(BrokerHost.InboundToken);

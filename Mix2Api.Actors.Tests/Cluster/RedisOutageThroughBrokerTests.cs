@@ -6,8 +6,8 @@ using Xunit.Abstractions;
 namespace Mix2Api.Tests.Cluster;
 
 /// <summary>
-/// redis-server killed under traffic: no request fails or waits for Redis, /health says degraded (200), and when Redis
-/// returns the broker writes sessions there again. Own redis-server, because this test kills it.
+/// redis-server killed under traffic: no request fails or waits for Redis, /health says degraded (200) until Redis
+/// returns. Own redis-server, because this test kills it.
 /// </summary>
 public sealed class RedisOutageThroughBrokerTests(ITestOutputHelper output) : IAsyncLifetime
 {
@@ -22,7 +22,7 @@ public sealed class RedisOutageThroughBrokerTests(ITestOutputHelper output) : IA
     public Task DisposeAsync() => _redis.DisposeAsync();
 
     [Fact]
-    public async Task Killing_Redis_mid_traffic_fails_no_request_marks_health_degraded_and_recovery_writes_to_Redis_again()
+    public async Task Killing_Redis_mid_traffic_fails_no_request_and_marks_health_degraded_until_it_returns()
     {
         // Production Redis timings: 250 ms per command, ping every second.
         await using var broker = await RedisBrokers.StartAsync(RedisBrokers.Settings(_redis, _prefix,
@@ -68,8 +68,8 @@ public sealed class RedisOutageThroughBrokerTests(ITestOutputHelper output) : IA
 
         var fresh = await ClusterChat.SendAsync(broker.Client, sim, new Conversation("a new chat after the outage"));
         Assert.Equal(HttpStatusCode.OK, fresh.Status);
-        var records = await ClusterChat.SessionRecordsAsync(_redis, _prefix + ":session");
-        Assert.Contains(records, r => r.Record.GetProperty("sessionId").GetString() == fresh.HeaderSessionId);
+        // Sessions are journaled by Akka.Persistence now; that the journal writes to Redis again after the outage is
+        // asserted with the Redis journal (its own outage tests), not through the token store's connection here.
     }
 
     [Fact]
@@ -92,11 +92,12 @@ public sealed class RedisOutageThroughBrokerTests(ITestOutputHelper output) : IA
             Assert.Equal(HttpStatusCode.OK, reply.Status);
             Assert.Equal(first.HeaderSessionId, reply.SentSessionId);
         }
-        var (status, health) = await ClusterChat.HealthAsync(broker.Client);
+        var (status, _) = await ClusterChat.HealthAsync(broker.Client);
         output.WriteLine($"redis-server paused (CLIENT PAUSE 4000 ALL): slowest of 8 turns {slowest.TotalMilliseconds:F0} ms (command timeout 250 ms)");
 
         Assert.True(slowest < MaxTurn, $"a turn waited {slowest.TotalMilliseconds:F0} ms for a paused Redis");
-        Assert.Equal((HttpStatusCode.OK, "degraded"), (status, health.GetProperty("status").GetString()));
+        // "degraded" while Redis is paused is for the Redis journal to report (its writes then stall).
+        Assert.Equal(HttpStatusCode.OK, status);
         await Eventually.TrueAsync(async () => (await ClusterChat.HealthAsync(broker.Client)).Body.GetProperty("status").GetString() == "ok",
             TimeSpan.FromSeconds(30), "the store was still degraded 30 s after the pause began");
     }

@@ -36,6 +36,42 @@ public class HostConfigurationTests
         Assert.Contains(lines, l => l.Contains("PORT") && l.Contains("'http'"));
     }
 
+    [Theory]
+    [InlineData("mix2api@127.0.0.1:4053", "expected akka.tcp://mix2api@host:port")]
+    [InlineData("akka.tcp://other@127.0.0.1:4053", "the actor system must be mix2api")]
+    [InlineData("akka.tcp://mix2api@127.0.0.1", "with a port")]
+    [InlineData("akka.udp://mix2api@127.0.0.1:4053", "protocol must be akka.tcp")]
+    public async Task A_bad_seed_node_is_one_clear_configuration_error(string seed, string problem)
+    {
+        var text = await BuildErrors(new()
+        {
+            ["UPSTREAM_API_BASE"] = "http://127.0.0.1:9",
+            ["UPSTREAM_AUTH_MODE"] = "none",
+            ["INBOUND_AUTH_MODE"] = "none",
+            ["CLUSTER_SEED_NODES"] = $"akka.tcp://mix2api@127.0.0.1:4053, {seed}",
+        });
+        var line = Assert.Single(text.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("mix2api: configuration error: Invalid CLUSTER_SEED_NODES entry", line);
+        Assert.Contains(problem, line);
+    }
+
+    [Theory]
+    [InlineData("CLUSTER_PORT", "70000")]
+    [InlineData("NODE_CHANNEL", "beta")]
+    [InlineData("SESSION_ASK_TIMEOUT_MS", "0")]
+    [InlineData("LOG_FORMAT", "xml")]
+    public async Task Cluster_and_session_keys_are_validated_at_start_up(string key, string value)
+    {
+        var text = await BuildErrors(new()
+        {
+            ["UPSTREAM_API_BASE"] = "http://127.0.0.1:9",
+            ["UPSTREAM_AUTH_MODE"] = "none",
+            ["INBOUND_AUTH_MODE"] = "none",
+            [key] = value,
+        });
+        Assert.Contains(text.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => l.StartsWith("mix2api: configuration error: ", StringComparison.Ordinal) && l.Contains(key, StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task Production_without_upstream_is_a_startup_error_not_a_simulator()
     {

@@ -61,6 +61,8 @@ public sealed class BrokerHost : IAsyncDisposable
             ["LOG_LEVEL"] = "warning",
             ["SHUTDOWN_DRAIN_MS"] = "0",
             ["ADMIN_PORT"] = "0", // never the fixed default 9110 in tests; admin tests pass a free port
+            // Each broker is its own one-node Akka cluster on a free loopback port.
+            ["CLUSTER_PORT"] = "0",
         };
         if (overrides is not null)
             foreach (var (k, v) in overrides) config[k] = v;

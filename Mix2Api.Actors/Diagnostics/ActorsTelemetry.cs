@@ -12,8 +12,8 @@ public static class ActorsTelemetry
     public static readonly Counter<long> SessionTurns = Meter.CreateCounter<long>("mix2api.session.turns");
     /// <summary>Records dropped as a miss (unknown schemaVersion or corrupt), tagged <c>reason</c>.</summary>
     public static readonly Counter<long> SessionSchemaMisses = Meter.CreateCounter<long>("mix2api.session.schema_misses");
-    /// <summary>Compare-and-set retries: another writer (usually another node) updated the key first.</summary>
-    public static readonly Counter<long> SessionCasConflicts = Meter.CreateCounter<long>("mix2api.session.cas_conflicts");
+    /// <summary>Turns whose session entity did not answer within SESSION_ASK_TIMEOUT_MS, tagged <c>phase</c> (begin / end).</summary>
+    public static readonly Counter<long> SessionUnreachable = Meter.CreateCounter<long>("mix2api.session.unreachable");
     /// <summary>Upstream logins, tagged <c>outcome</c> (ok / failed).</summary>
     public static readonly Counter<long> TokenLogins = Meter.CreateCounter<long>("mix2api.token.logins");
     /// <summary>Recoveries after an upstream auth failure, tagged <c>result</c> (refreshed / shared / failed).</summary>

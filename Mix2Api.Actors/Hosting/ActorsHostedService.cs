@@ -1,6 +1,8 @@
+using Akka.Actor;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Mix2Api.Actors.Membership;
+using Microsoft.Extensions.Logging;
+using Mix2Api.Actors.Diagnostics;
 using Mix2Api.Actors.Runtime;
 using Mix2Api.Actors.Sessions;
 using Mix2Api.Actors.Singleton;
@@ -9,23 +11,26 @@ using Mix2Api.Actors.State;
 namespace Mix2Api.Actors.Hosting;
 
 /// <summary>
-/// Starts the background parts without ever blocking start-up on Redis (the connection loop connects in the
-/// background; until then the store is degraded and serves from memory): memory sweeping, the membership
-/// heartbeat and the token manager singleton. On stop: hand the lease over, leave the cluster, stop entities.
+/// Runs after the actor system started (registered after <c>AddAkka</c>): waits, bounded, until a session entity
+/// answers through the shard region (cluster up, coordinator known), so the first turns find their sessions; then
+/// the background parts that still live outside Akka (the token store's Redis connection and memory sweep, the
+/// token manager singleton). Start-up never blocks on Redis. On stop: hand the token lease over.
 /// </summary>
-internal sealed class ActorsHostedService(IServiceProvider services, ActorsOptions options, TimeProvider time) : IHostedService, IAsyncDisposable
+internal sealed class ActorsHostedService(IServiceProvider services, ActorsOptions options, TimeProvider time, ILogger<ActorsHostedService> log)
+    : IHostedService, IAsyncDisposable
 {
+    /// <summary>How long start-up waits for the session region (a node whose seeds are all down serves without sessions after it).</summary>
+    public static readonly TimeSpan ReadinessWait = TimeSpan.FromSeconds(30);
+
     private readonly CancellationTokenSource _stop = new();
     private ITimer? _sweep;
-    private Task? _heartbeat;
 
-    public Task StartAsync(CancellationToken cancellationToken)
+    public async Task StartAsync(CancellationToken cancellationToken)
     {
+        await WaitForSessionRegionAsync(cancellationToken).ConfigureAwait(false);
         services.GetService<RedisConnection>()?.Start();
         var memory = services.GetRequiredService<MemoryKeyValueStore>();
         _sweep = time.CreateTimer(_ => memory.Sweep(), null, options.Store.MemorySweepInterval, options.Store.MemorySweepInterval);
-        var membership = services.GetRequiredService<ClusterMembership>();
-        _heartbeat = Task.Run(() => HeartbeatLoopAsync(membership, _stop.Token), CancellationToken.None);
         if (services.GetService<TokenManagerSingleton>() is { } singleton)
         {
             // Let the first Redis probe finish (bounded) so a node does not take the lease in memory just because
@@ -33,7 +38,44 @@ internal sealed class ActorsHostedService(IServiceProvider services, ActorsOptio
             var firstProbe = services.GetService<RedisConnection>()?.FirstProbe ?? Task.CompletedTask;
             _ = firstProbe.WaitAsync(options.Store.ConnectTimeout * 2, time).ContinueWith(_ => { if (!_stop.IsCancellationRequested) singleton.Start(); }, TaskScheduler.Default);
         }
-        return Task.CompletedTask;
+    }
+
+    private async Task WaitForSessionRegionAsync(CancellationToken cancellationToken)
+    {
+        var region = services.GetRequiredService<SessionRegion>();
+        var system = services.GetRequiredService<ActorSystem>();
+        WarmUpRemoteSerialization(system);
+        var probeKey = "probe:" + options.Cluster.NodeId;
+        var deadline = time.GetUtcNow() + ReadinessWait;
+        while (time.GetUtcNow() < deadline)
+        {
+            if (await region.ProbeAsync(probeKey, TimeSpan.FromSeconds(2), cancellationToken).ConfigureAwait(false))
+            {
+                log.ClusterNodeUp(Akka.Cluster.Cluster.Get(system).SelfAddress.ToString(), options.Cluster.Channel);
+                return;
+            }
+        }
+        log.ClusterNotReady((int)ReadinessWait.TotalSeconds, options.Cluster.SeedNodes.Count == 0 ? "none" : string.Join(",", options.Cluster.SeedNodes));
+    }
+
+    /// <summary>
+    /// Runs the protocol serializer once each way, so the first turn that crosses to another node does not pay
+    /// its start-up (type lookups, code generation) inside the 300 ms session ask.
+    /// </summary>
+    private static void WarmUpRemoteSerialization(ActorSystem system)
+    {
+        object[] samples =
+        [
+            new BeginTurn("warm-up", null, null, 1, 0, new byte[HistoryHash.Size]),
+            new TurnPlan(TurnKind.New, null, null, true, 0, false),
+            new EndTurn("warm-up", new TurnCompleted("s", "e", "h", 1, 1)),
+            new TurnRecorded(true),
+        ];
+        foreach (var sample in samples)
+        {
+            var serializer = system.Serialization.FindSerializerFor(sample);
+            serializer.FromBinary(serializer.ToBinary(sample), sample.GetType());
+        }
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
@@ -50,25 +92,6 @@ internal sealed class ActorsHostedService(IServiceProvider services, ActorsOptio
             catch (Exception ex) when (ex is TimeoutException or ActorStoppedException or OperationCanceledException)
             {
                 singleton.Stop();
-            }
-        }
-        if (_heartbeat is not null) await _heartbeat.ConfigureAwait(false);
-        await services.GetRequiredService<ClusterMembership>().LeaveAsync(cancellationToken).ConfigureAwait(false);
-        await services.GetRequiredService<SessionRegion>().DisposeAsync().ConfigureAwait(false);
-    }
-
-    private async Task HeartbeatLoopAsync(ClusterMembership membership, CancellationToken stop)
-    {
-        while (!stop.IsCancellationRequested)
-        {
-            try
-            {
-                await membership.HeartbeatAsync(stop).ConfigureAwait(false);
-                await Task.Delay(options.Membership.HeartbeatInterval, time, stop).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
             }
         }
     }

@@ -1,4 +1,3 @@
-using Mix2Api.Actors.Membership;
 using Mix2Api.Actors.Sessions;
 using Mix2Api.Actors.Singleton;
 
@@ -13,13 +12,13 @@ public sealed record ActorsOptions
     /// <summary>UPSTREAM_BEARER_TOKEN: the token of mode static.</summary>
     public string? UpstreamBearerToken { get; init; }
 
-    /// <summary>REDIS_KEY_PREFIX: prefix of the token, lease and membership keys (sessions use REDIS_SESSION_PREFIX).</summary>
+    /// <summary>REDIS_KEY_PREFIX: prefix of the token and lease keys (sessions use REDIS_SESSION_PREFIX).</summary>
     public string KeyPrefix { get; init; } = "mix2api";
 
     public SessionOptions Sessions { get; init; } = new();
     public StoreOptions Store { get; init; } = new();
     public TokenOptions Token { get; init; } = new();
-    public MembershipOptions Membership { get; init; } = new();
+    public ClusterNodeOptions Cluster { get; init; } = new();
 
     public bool ManagedAuth => UpstreamAuthMode.Equals("managed", StringComparison.OrdinalIgnoreCase);
 
@@ -35,14 +34,12 @@ public sealed record ActorsOptions
         if (Store.CommandTimeout <= TimeSpan.Zero || Store.ConnectTimeout <= TimeSpan.Zero)
             throw new ArgumentException("REDIS_COMMAND_TIMEOUT_MS and REDIS_CONNECT_TIMEOUT_MS must be positive");
         if (Sessions.Ttl <= TimeSpan.Zero) throw new ArgumentException("SESSION_TTL_MS must be positive");
-        if (Membership.Channel is not ("stable" or "canary"))
-            throw new ArgumentException($"Invalid NODE_CHANNEL '{Membership.Channel}': expected stable or canary");
-        if (Membership.HeartbeatInterval * 2 >= Membership.Ttl)
-            throw new ArgumentException("MEMBER_HEARTBEAT_MS must be less than MEMBER_TTL_MS / 2");
+        if (Sessions.AskTimeout <= TimeSpan.Zero) throw new ArgumentException("SESSION_ASK_TIMEOUT_MS must be positive");
+        if (Cluster.Problems().FirstOrDefault() is { } problem) throw new ArgumentException(problem);
         if (ManagedAuth)
         {
             _ = Token.ResolveTokenUrl();
-            new Coordination.LeaseSettings("token-manager", Membership.NodeId, Token.LeaseTtl, Token.LeaseHeartbeat).Validate();
+            new Coordination.LeaseSettings("token-manager", Cluster.NodeId, Token.LeaseTtl, Token.LeaseHeartbeat).Validate();
         }
         return this;
     }

@@ -3,7 +3,6 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Mix2Api.Actors.Coordination;
 using Mix2Api.Actors.Credentials;
-using Mix2Api.Actors.Membership;
 using Mix2Api.Actors.Runtime;
 using Mix2Api.Actors.Sessions;
 using Mix2Api.Actors.Singleton;
@@ -14,11 +13,12 @@ namespace Mix2Api.Actors.Hosting;
 public static class ActorsServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the session region (<see cref="ISessionRegion"/>), the upstream credential provider
-    /// (<see cref="ICredentialProvider"/>: the TokenManager for managed mode, else <see cref="StaticCredentialProvider"/>
-    /// unless the host registered one first), the state store and its health (<see cref="IStoreHealthSource"/>),
-    /// membership, <see cref="ActorsStatus"/> and the hosted service that runs them. Throws
-    /// <see cref="ArgumentException"/> naming the env var when the options cannot work.
+    /// Registers the session region (<see cref="ISessionRegion"/> over the "session" shard region), the upstream
+    /// credential provider (<see cref="ICredentialProvider"/>: the TokenManager for managed mode, else
+    /// <see cref="StaticCredentialProvider"/> unless the host registered one first), the token state store,
+    /// <see cref="ActorsStatus"/> and the hosted service that runs them. The actor system itself is the host's
+    /// (<c>services.AddAkka("mix2api", b => b.AddMix2ApiActors(...))</c>, called before this so the actor system
+    /// starts first). Throws <see cref="ArgumentException"/> naming the env var when the options cannot work.
     /// </summary>
     public static IServiceCollection AddMix2ApiActors(this IServiceCollection services, ActorsOptions options)
     {
@@ -41,26 +41,21 @@ public static class ActorsServiceCollectionExtensions
             services.AddSingleton<IKeyValueStore>(sp => sp.GetRequiredService<MemoryKeyValueStore>());
         }
 
-        services.AddSingleton(sp => new SessionRegion(sp.GetRequiredService<IKeyValueStore>(), options.Sessions, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton(sp => ActorsAkkaSetup.CreateSessionRegion(sp, options.Sessions));
         services.AddSingleton<ISessionRegion>(sp => sp.GetRequiredService<SessionRegion>());
 
         var leaseKey = $"{options.KeyPrefix}:lease:token-manager";
-        services.AddSingleton(sp => new ClusterMembership(sp.GetRequiredService<IKeyValueStore>(), options.Membership, options.KeyPrefix,
-            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ClusterMembership>>())
-        {
-            TokenLeaseKey = options.ManagedAuth ? leaseKey : null,
-        });
 
         if (options.ManagedAuth)
         {
             services.AddSingleton(sp => new TokenFetcher(options.Token, new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { Timeout = Timeout.InfiniteTimeSpan },
                 sp.GetRequiredService<TimeProvider>()));
             services.AddSingleton(sp => new TokenRefresher(sp.GetRequiredService<IKeyValueStore>(), sp.GetRequiredService<TokenFetcher>(), options.Token,
-                options.Membership.NodeId, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<TokenRefresher>>()));
+                options.Cluster.NodeId, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<TokenRefresher>>()));
             services.AddSingleton(sp => new TokenManager(sp.GetRequiredService<TokenRefresher>(), options.Token, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<TokenManager>>()));
             services.AddSingleton<ICredentialProvider>(sp => sp.GetRequiredService<TokenManager>());
             services.AddSingleton(sp => new KeyValueLease(sp.GetRequiredService<IKeyValueStore>(), leaseKey,
-                new LeaseSettings("token-manager", options.Membership.NodeId, options.Token.LeaseTtl, options.Token.LeaseHeartbeat), sp.GetRequiredService<TimeProvider>()));
+                new LeaseSettings("token-manager", options.Cluster.NodeId, options.Token.LeaseTtl, options.Token.LeaseHeartbeat), sp.GetRequiredService<TimeProvider>()));
             services.AddSingleton(sp => new TokenManagerSingleton(sp.GetRequiredService<KeyValueLease>(), sp.GetRequiredService<TokenRefresher>(), options.Token,
                 new ActorSettings("token-manager") { Time = sp.GetRequiredService<TimeProvider>(), Logger = sp.GetRequiredService<ILogger<TokenManagerSingleton>>(), MailboxCapacity = 32 }));
         }
@@ -69,8 +64,7 @@ public static class ActorsServiceCollectionExtensions
             services.TryAddSingleton<ICredentialProvider>(new StaticCredentialProvider(options.UpstreamAuthMode.ToLowerInvariant(), options.UpstreamBearerToken));
         }
 
-        services.AddSingleton(sp => new ActorsStatus(sp.GetRequiredService<IStoreHealthSource>(), sp.GetRequiredService<ClusterMembership>(),
-            sp.GetRequiredService<SessionRegion>(), sp.GetService<TokenManagerSingleton>()));
+        services.AddSingleton(sp => new ActorsStatus(sp, options));
         services.AddHostedService<ActorsHostedService>();
         return services;
     }

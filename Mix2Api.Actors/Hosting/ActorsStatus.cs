@@ -1,5 +1,7 @@
-using Mix2Api.Actors.Membership;
-using Mix2Api.Actors.Sessions;
+using Akka.Actor;
+using Akka.Cluster.Sharding;
+using Akka.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Mix2Api.Actors.Singleton;
 using Mix2Api.Actors.State;
 
@@ -7,17 +9,61 @@ namespace Mix2Api.Actors.Hosting;
 
 /// <summary>One snapshot for <c>/health</c> and the admin view.</summary>
 public sealed record ActorsStatusSnapshot(
-    StoreHealth Store,
-    MembershipSnapshot Cluster,
+    /// <summary>The session journal (SPEC §7.3 journal status).</summary>
+    StoreHealth Journal,
+    ClusterView Cluster,
     /// <summary>managed auth only: this node's singleton state (Acquiring / Active / HandingOver / Stopped); null otherwise.</summary>
     TokenManagerState? TokenManager,
-    int ActiveSessionEntities);
+    /// <summary>The node hosting the token singleton; null until the token singleton reports it (filled when that branch is merged).</summary>
+    string? SingletonNode);
 
-/// <summary>Reads the live status of this node's actors.</summary>
-public sealed class ActorsStatus(IStoreHealthSource store, ClusterMembership membership, SessionRegion region, TokenManagerSingleton? singleton = null)
+/// <summary>Reads the live status of this node's actors; the actor system is looked up only once it runs.</summary>
+public sealed class ActorsStatus(IServiceProvider services, ActorsOptions options)
 {
-    public StoreHealth StoreHealth => store.Health;
+    private ActorSystem? System => services.GetService<ActorSystem>() is { WhenTerminated.IsCompleted: false } system ? system : null;
 
-    public async Task<ActorsStatusSnapshot> GetAsync(CancellationToken cancellationToken)
-        => new(store.Health, await membership.SnapshotAsync(cancellationToken).ConfigureAwait(false), singleton?.State, region.ActiveEntities().Count);
+    /// <summary>The session journal's health (cheap; read on every metrics scrape).</summary>
+    public StoreHealth Journal => PersistenceSetup.Health(System, options);
+
+    /// <summary>Journal writes refused as out of sequence (split brain on shared Redis), since start.</summary>
+    public long JournalSequenceConflicts => PersistenceSetup.SequenceConflicts(System, options);
+
+    /// <summary>The session journal plugin: <c>inmem</c> or <c>redis</c>.</summary>
+    public string JournalPlugin => PersistenceSetup.JournalPlugin(options);
+
+    public ClusterView Cluster => System is { } system ? ClusterView.Of(Akka.Cluster.Cluster.Get(system)) : ClusterView.NotStarted;
+
+    /// <summary>Session entities alive on this node (the shard region's own count; 0 when it cannot tell within a second).</summary>
+    public async Task<int> ActiveSessionsAsync(CancellationToken cancellationToken)
+    {
+        if (System is null) return 0;
+        try
+        {
+            var region = services.GetRequiredService<IRequiredActor<SessionRegionKey>>().ActorRef;
+            var state = await region.Ask<CurrentShardRegionState>(GetShardRegionState.Instance, TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
+            return state.Shards.Sum(shard => shard.EntityIds.Count);
+        }
+        catch (Exception ex) when (ex is AskTimeoutException or OperationCanceledException)
+        {
+            return 0;
+        }
+    }
+
+    public ActorsStatusSnapshot Get()
+        => new(Journal, Cluster, services.GetService<TokenManagerSingleton>()?.State, SingletonNode: null);
+
+    /// <summary>managed auth: the node holding the token lease and its fencing number (the token singleton replaces this).</summary>
+    public async Task<(string? Holder, long Fencing)> TokenLeaseAsync(CancellationToken cancellationToken)
+    {
+        if (!options.ManagedAuth || services.GetService<IKeyValueStore>() is not { } store) return (null, 0);
+        try
+        {
+            var lease = await Coordination.KeyValueLease.ReadHolderAsync(store, $"{options.KeyPrefix}:lease:token-manager", cancellationToken).ConfigureAwait(false);
+            return lease is { } held ? (held.Owner, held.Fencing) : (null, 0);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            return (null, 0);
+        }
+    }
 }

@@ -15,6 +15,10 @@ public sealed record StoreOptions
     /// <summary>REDIS_COMMAND_TIMEOUT_MS: the longest any request waits for one Redis command before using memory.</summary>
     public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>REDIS_JOURNAL_COMMAND_TIMEOUT_MS: the longest one session journal write or read may take before it fails
+    /// (requests never wait on it longer than SESSION_ASK_TIMEOUT_MS; a too-short value fails writes on a busy node).</summary>
+    public TimeSpan JournalCommandTimeout { get; init; } = TimeSpan.FromMilliseconds(1_000);
+
     /// <summary>REDIS_PING_INTERVAL_MS: health ping; a degraded store is retried this often.</summary>
     public TimeSpan PingInterval { get; init; } = TimeSpan.FromMilliseconds(1_000);
 

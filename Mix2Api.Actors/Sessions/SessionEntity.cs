@@ -1,140 +1,120 @@
+using Akka.Actor;
+using Akka.Persistence;
 using Microsoft.Extensions.Logging;
 using Mix2Api.Actors.Diagnostics;
-using Mix2Api.Actors.Runtime;
-using Mix2Api.Actors.State;
 using Mix2Api.Streams.Diagnostics;
-using Mix2Api.Streams.Protocol;
 
 namespace Mix2Api.Actors.Sessions;
 
 /// <summary>
-/// One session key in this node (the Akka sharded entity). Its mailbox serializes every read-decide-write on
-/// the key in-process; the compare-and-set on the whole record (which carries <c>version</c>) makes writes
-/// from other nodes safe too: a lost race re-reads, re-applies the event and tries again. The handlers await
-/// only store commands, each bounded by the Redis command timeout; the turn itself runs outside.
+/// One session key in the whole cluster (a sharded entity: sharding keeps exactly one per key), so it is the
+/// single writer of its state and no compare-and-set is needed. It decides each turn's ids from its state,
+/// journals what happened before it answers, recovers from the journal when it is started again (after
+/// passivation, a restart or a shard moving to another node), and snapshots every <see cref="SnapshotEvery"/>
+/// events so recovery stays short.
 /// </summary>
-public sealed class SessionEntity : ReceiveActor<ISessionMessage>
+public sealed class SessionEntity : ReceivePersistentActor
 {
-    private readonly SessionKey _key;
-    private readonly string _storeKey;
-    private readonly IKeyValueStore _store;
+    /// <summary>Events between snapshots (older events and snapshots are then deleted).</summary>
+    public const int SnapshotEvery = 20;
+
     private readonly SessionOptions _options;
-    private readonly Action<SessionEntity> _onPassivate;
-    private int _turnsInFlight;
+    private readonly TimeProvider _time;
+    private readonly ILogger _log;
+    private readonly string _keyFingerprint;
+    private SessionState? _state;
 
-    public SessionEntity(SessionKey key, IKeyValueStore store, SessionOptions options, ActorSettings settings, Action<SessionEntity> onPassivate)
-        : base(settings)
+    public SessionEntity(string sessionKey, SessionOptions options, TimeProvider time, ILogger log)
     {
-        _key = key;
-        _store = store;
         _options = options;
-        _onPassivate = onPassivate;
-        _storeKey = $"{options.KeyPrefix.TrimEnd(':')}:{key.Value}";
-    }
+        _time = time;
+        _log = log;
+        _keyFingerprint = Fingerprint.Of(sessionKey);
+        PersistenceId = PersistenceIdOf(sessionKey);
+        Lifecycle = SessionLifecycleState.Created;
 
-    public SessionKey Key => _key;
-    public SessionLifecycleState State { get; private set; } = SessionLifecycleState.Created;
-    public int TurnsInFlight => Volatile.Read(ref _turnsInFlight);
-
-    protected override ValueTask PreStartAsync()
-    {
-        State = SessionLifecycle.Transition(State, SessionLifecycleState.Active);
-        return ValueTask.CompletedTask;
-    }
-
-    protected override ValueTask PostStopAsync()
-    {
-        State = SessionLifecycleState.Stopped;
-        return ValueTask.CompletedTask;
-    }
-
-    protected override ValueTask OnRestartAsync(Exception reason)
-    {
-        // The record lives in the store; only the in-flight count is ours, and it stays valid.
-        return ValueTask.CompletedTask;
-    }
-
-    protected override ValueTask OnReceiveTimeoutAsync()
-    {
-        if (TurnsInFlight > 0 || State != SessionLifecycleState.Active) return ValueTask.CompletedTask;
-        State = SessionLifecycle.Transition(State, SessionLifecycleState.Passivating);
-        _onPassivate(this);
-        Log.SessionPassivated(_key.Fingerprint);
-        Stop();
-        return ValueTask.CompletedTask;
-    }
-
-    protected override async ValueTask OnReceiveAsync(ISessionMessage message)
-    {
-        switch (message)
+        Recover<SnapshotOffer>(offer => _state = offer.Snapshot switch
         {
-            case BeginTurn begin:
-                begin.Reply.Set(await BeginAsync(begin.Context).ConfigureAwait(false));
-                break;
-            case EndTurn end:
-                Interlocked.Decrement(ref _turnsInFlight);
-                end.Reply.Set(end.Event is not null && await JournalAsync(end.Event).ConfigureAwait(false));
-                break;
-            default:
-                throw new ArgumentOutOfRangeException(nameof(message), message.GetType().Name, "unknown session message");
-        }
+            SessionState state => state,
+            SessionMissed missed => Missed(missed),
+            _ => null,
+        });
+        Recover<SessionMissed>(missed => _state = Missed(missed));
+        Recover<SessionEvent>(evt => _state = SessionState.Apply(_state, evt));
+        Recover<RecoveryCompleted>(_ => Lifecycle = SessionLifecycle.Transition(Lifecycle, SessionLifecycleState.Active));
+
+        Command<BeginTurn>(Begin);
+        Command<EndTurn>(End);
+        Command<ProbeSession>(_ => Sender.Tell(new TurnRecorded(false)));
+        Command<SaveSnapshotSuccess>(saved =>
+        {
+            DeleteMessages(saved.Metadata.SequenceNr);
+            DeleteSnapshots(new SnapshotSelectionCriteria(saved.Metadata.SequenceNr - 1));
+        });
+        Command<SaveSnapshotFailure>(failed => _log.SessionSnapshotFailed(failed.Cause, _keyFingerprint));
+        Command<DeleteMessagesSuccess>(_ => { });
+        Command<DeleteMessagesFailure>(_ => { });
+        Command<DeleteSnapshotsSuccess>(_ => { });
+        Command<DeleteSnapshotsFailure>(_ => { });
     }
 
-    private async Task<TurnPlan> BeginAsync(SessionContext context)
+    public static Props Props(string sessionKey, SessionOptions options, TimeProvider time, ILogger log)
+        => Akka.Actor.Props.Create(() => new SessionEntity(sessionKey, options, time, log));
+
+    /// <summary>The journal id of a key (the Redis journal prefixes it with REDIS_SESSION_PREFIX).</summary>
+    public static string PersistenceIdOf(string sessionKey) => "session:" + sessionKey;
+
+    public override string PersistenceId { get; }
+
+    /// <summary>Where this entity is in its lifecycle (see <see cref="SessionLifecycle"/>).</summary>
+    public SessionLifecycleState Lifecycle { get; private set; }
+
+    private void Begin(BeginTurn begin)
     {
-        var (record, _) = await ReadAsync().ConfigureAwait(false);
-        var messages = context.Messages;
-        var prefixHash = record is not null && messages.Count > record.HistoryCount ? HistoryHash.Of(messages, record.HistoryCount) : null;
-        var plan = SessionState.Decide(new SessionState.BeginInput(
-            record, context.ExplicitSessionId, context.ExplicitExchangeId, messages.Count, prefixHash,
-            MessagesBeforeNewTurn(messages), Time.GetUtcNow().ToUnixTimeMilliseconds(), (long)_options.Ttl.TotalMilliseconds));
-        if (plan.DeleteRecord) await _store.DeleteAsync(_storeKey, CancellationToken.None).ConfigureAwait(false);
-        Interlocked.Increment(ref _turnsInFlight);
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        var prefixHash = _state is null ? null : HistoryHash.PrefixOf(begin.PrefixHashes, _state.SeenMessages);
+        var plan = SessionState.Decide(_state, new SessionState.BeginInput(begin.ExplicitSessionId, begin.ExplicitExchangeId,
+            begin.MessageCount, prefixHash, begin.MessagesBeforeNewTurn, now, (long)_options.Ttl.TotalMilliseconds));
         if (ActorsTelemetry.SessionTurns.Enabled)
             ActorsTelemetry.SessionTurns.Add(1, new KeyValuePair<string, object?>("kind", plan.Kind.ToString().ToLowerInvariant()));
-        if (Log.IsEnabled(LogLevel.Debug))
-            Log.SessionTurnBegun(_key.Fingerprint, plan.Kind.ToString(), plan.SessionId is null ? "none" : Fingerprint.Of(plan.SessionId));
-        return plan;
+        if (_log.IsEnabled(LogLevel.Debug))
+            _log.SessionTurnBegun(_keyFingerprint, plan.Kind.ToString(), plan.SessionId is null ? "none" : Fingerprint.Of(plan.SessionId));
+        // The plan does not depend on the reset being journaled: answer at once, the journal write follows in order.
+        Sender.Tell(plan);
+        if (plan.DeleteRecord && _state is not null) Persist(new SessionReset(now), _ => _state = null);
     }
 
-    private async Task<bool> JournalAsync(SessionEvent evt)
+    private void End(EndTurn end)
     {
-        for (var attempt = 1; attempt <= _options.CasMaxAttempts; attempt++)
+        var next = SessionState.Apply(_state, end.Event);
+        if (ReferenceEquals(next, _state))
         {
-            var (current, raw) = await ReadAsync().ConfigureAwait(false);
-            var next = SessionState.Apply(current, evt);
-            if (ReferenceEquals(next, current) || next is null) return false;
-            if (await _store.CompareAndSetAsync(_storeKey, raw, next.ToJson(), _options.Ttl, CancellationToken.None).ConfigureAwait(false))
-            {
-                Log.SessionJournaled(_key.Fingerprint, next.TurnCount, next.Version);
-                return true;
-            }
-            ActorsTelemetry.SessionCasConflicts.Add(1);
+            Sender.Tell(new TurnRecorded(false));
+            return;
         }
-        Log.SessionCasExhausted(_key.Fingerprint, _options.CasMaxAttempts);
-        return false;
-    }
-
-    /// <summary>The valid record and the raw value it came from (the compare-and-set expectation).</summary>
-    private async Task<(SessionRecord? Record, string? Raw)> ReadAsync(int depth = 0)
-    {
-        var raw = await _store.GetAsync(_storeKey, CancellationToken.None).ConfigureAwait(false);
-        if (raw is null) return (null, null);
-        var record = SessionRecord.Parse(raw, out var missReason);
-        if (record is not null) return (record, raw);
-        Log.SessionSchemaMiss(_key.Fingerprint, missReason!);
-        ActorsTelemetry.SessionSchemaMisses.Add(1, new KeyValuePair<string, object?>("reason", missReason));
-        // Delete only what we judged: a concurrent valid write must survive.
-        var deleted = await _store.CompareAndSetAsync(_storeKey, raw, null, null, CancellationToken.None).ConfigureAwait(false);
-        return deleted || depth >= 3 ? (null, raw) : await ReadAsync(depth + 1).ConfigureAwait(false);
-    }
-
-    private static int MessagesBeforeNewTurn(IReadOnlyList<ChatMessage> messages)
-    {
-        for (var i = messages.Count - 1; i >= 0; i--)
+        var sender = Sender;
+        Persist(end.Event, _ =>
         {
-            if (messages[i].Role == ChatRole.Assistant) return i + 1;
-        }
-        return 0;
+            _state = next;
+            // The reply is the requester's proof that the next turn, on any node, finds this one.
+            sender.Tell(new TurnRecorded(true));
+            if (_log.IsEnabled(LogLevel.Debug)) _log.SessionJournaled(_keyFingerprint, next?.TurnCount ?? 0, LastSequenceNr);
+            if (LastSequenceNr % SnapshotEvery == 0 && _state is not null) SaveSnapshot(_state);
+        });
+    }
+
+    /// <summary>An unreadable event or snapshot: counted, logged, and the session starts over.</summary>
+    private SessionState? Missed(SessionMissed missed)
+    {
+        _log.SessionSchemaMiss(_keyFingerprint, missed.Reason);
+        ActorsTelemetry.SessionSchemaMisses.Add(1, new KeyValuePair<string, object?>("reason", missed.Reason));
+        return null;
+    }
+
+    protected override void PostStop()
+    {
+        Lifecycle = SessionLifecycleState.Stopped;
+        if (_log.IsEnabled(LogLevel.Debug)) _log.SessionPassivated(_keyFingerprint);
+        base.PostStop();
     }
 }

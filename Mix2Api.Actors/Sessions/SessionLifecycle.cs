@@ -1,20 +1,20 @@
 namespace Mix2Api.Actors.Sessions;
 
 /// <summary>
-/// The lifecycle of one session entity in one node (after Akka's Shard entity states):
+/// The lifecycle of one <see cref="SessionEntity"/> incarnation (after Akka's Shard entity states):
 /// <code>
-///                 activate                         idle timeout, no turn in flight
+///                 recovered                        idle (sharding passivates it)
 ///   ┌─────────┐ ──────────► ┌────────┐ ────────────────────────────────────► ┌─────────────┐
 ///   │ Created │             │ Active │ ◄─┐ begin / complete / abandon turn    │ Passivating │
 ///   └────┬────┘             └───┬────┘ ──┘                                    └──────┬──────┘
-///        │ start failed         │ failure beyond the restart budget                  │ mailbox drained
+///        │ recovery failed      │ persist failed, node leaving                       │ stopped
 ///        ▼                      ▼                                                    ▼
 ///   ┌─────────────────────────────────────────────────────────────────────────────────────┐
 ///   │                                      Stopped                                        │
 ///   └─────────────────────────────────────────────────────────────────────────────────────┘
 /// </code>
-/// A stopped entity is gone from its region; the next turn for the key activates a new one, which reads
-/// the state from the store (so any node can activate any key).
+/// A stopped entity is gone from its shard; the next message for the key starts a new incarnation, which
+/// recovers the state from the journal (so the shard can move to any node).
 /// </summary>
 public enum SessionLifecycleState
 {

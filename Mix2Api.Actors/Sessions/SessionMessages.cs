@@ -1,18 +1,31 @@
-using Mix2Api.Actors.Runtime;
+using Mix2Api.Actors.Protocol;
 
 namespace Mix2Api.Actors.Sessions;
 
-/// <summary>Messages a <see cref="SessionEntity"/> handles; the key is the entity's own, so it is not on the message.</summary>
-public interface ISessionMessage;
-
-/// <summary>Pick the ids for a new turn (ask).</summary>
-public sealed record BeginTurn(SessionContext Context, Reply<TurnPlan> Reply) : ISessionMessage, IReplyable
+/// <summary>A message for one session entity; <see cref="SessionKey"/> routes it (<see cref="SessionMessageExtractor"/>).</summary>
+public interface ISessionMessage : IMix2ApiMessage
 {
-    public void Fail(Exception exception) => Reply.Fail(exception);
+    string SessionKey { get; }
 }
 
-/// <summary>Journal a finished (or abandoned) turn (ask; the reply tells whether it was written).</summary>
-public sealed record EndTurn(SessionEvent? Event, Reply<bool> Reply) : ISessionMessage, IReplyable
-{
-    public void Fail(Exception exception) => Reply.Fail(exception);
-}
+/// <summary>
+/// Pick the ids for a new turn (ask; the reply is a <see cref="TurnPlan"/>). The history itself stays on the
+/// requesting node: <paramref name="PrefixHashes"/> holds <see cref="HistoryHash"/> of every prefix of it
+/// (16 bytes each, prefix length i+1 at offset 16·i), which is all the entity needs to detect a fork.
+/// </summary>
+public sealed record BeginTurn(
+    string SessionKey,
+    string? ExplicitSessionId,
+    string? ExplicitExchangeId,
+    int MessageCount,
+    int MessagesBeforeNewTurn,
+    byte[] PrefixHashes) : ISessionMessage;
+
+/// <summary>Journal a finished (or abandoned) turn (ask; the entity persists before it answers <see cref="TurnRecorded"/>).</summary>
+public sealed record EndTurn(string SessionKey, SessionEvent Event) : ISessionMessage;
+
+/// <summary>The reply to <see cref="EndTurn"/>: whether the state changed and was journaled.</summary>
+public sealed record TurnRecorded(bool Written) : IMix2ApiMessage;
+
+/// <summary>Answered <see cref="TurnRecorded"/> without touching the state: proves the region can reach an entity (start-up readiness).</summary>
+public sealed record ProbeSession(string SessionKey) : ISessionMessage;

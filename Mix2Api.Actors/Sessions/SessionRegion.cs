@@ -1,92 +1,88 @@
-using System.Collections.Concurrent;
+using Akka.Actor;
 using Microsoft.Extensions.Logging;
 using Mix2Api.Actors.Diagnostics;
-using Mix2Api.Actors.Runtime;
-using Mix2Api.Actors.State;
+using Mix2Api.Streams.Protocol;
 
 namespace Mix2Api.Actors.Sessions;
 
 /// <summary>
-/// The entry to session entities (the Akka ShardRegion): resolves the key, activates the entity on demand,
-/// forgets it when it passivates. State lives in the store, so every node can serve every key. A store
-/// failure never fails the request: the turn then runs without session state (new upstream session,
-/// history carried) and the failure is logged.
+/// The request path's door to the "session" shard region: resolves the key, asks the key's entity (wherever in
+/// the cluster it lives) for the turn's ids, bounded by SESSION_ASK_TIMEOUT_MS. An entity that does not answer
+/// in time (node lost and not yet downed, shard moving, journal down during recovery) never fails or holds the
+/// request: the turn goes upstream without a session (history carried), and the miss is counted and logged.
 /// </summary>
-public sealed class SessionRegion : ISessionRegion, IAsyncDisposable
+public sealed class SessionRegion : ISessionRegion
 {
-    private readonly ConcurrentDictionary<string, SessionEntity> _entities = new(StringComparer.Ordinal);
-    private readonly IKeyValueStore _store;
+    private readonly Func<IActorRef> _resolveRegion;
+    private IActorRef? _region;
     private readonly SessionOptions _options;
     private readonly TimeProvider _time;
-    private readonly ILoggerFactory _loggers;
     private readonly ILogger _log;
 
-    public SessionRegion(IKeyValueStore store, SessionOptions options, TimeProvider time, ILoggerFactory loggers)
+    public SessionRegion(IActorRef region, SessionOptions options, TimeProvider time, ILogger<SessionRegion> log)
+        : this(() => region, options, time, log)
+    {
+    }
+
+    /// <summary>With the shard region resolved on first use (it exists only once the actor system runs).</summary>
+    public SessionRegion(Func<IActorRef> region, SessionOptions options, TimeProvider time, ILogger<SessionRegion> log)
     {
         if (!SessionKey.Modes.Contains(options.KeyMode))
             throw new ArgumentException($"Invalid SESSION_KEY_MODE '{options.KeyMode}': expected one of {string.Join(", ", SessionKey.Modes)}", nameof(options));
-        _store = store;
+        _resolveRegion = region;
         _options = options;
         _time = time;
-        _loggers = loggers;
-        _log = loggers.CreateLogger<SessionRegion>();
+        _log = log;
     }
 
-    /// <summary>Active entities in this node (for the admin view): key fingerprint and turns in flight.</summary>
-    public IReadOnlyList<(string KeyFingerprint, int TurnsInFlight)> ActiveEntities()
-        => _entities.Values.Select(e => (e.Key.Fingerprint, e.TurnsInFlight)).ToList();
+    private IActorRef Region => _region ??= _resolveRegion();
 
     public async ValueTask<ISessionTurn> BeginTurnAsync(SessionContext context, CancellationToken cancellationToken)
     {
         var key = SessionKey.Resolve(context, _options.KeyMode);
-        for (var attempt = 0; attempt < 3; attempt++)
+        var messages = context.Messages;
+        var prefixes = HistoryHash.Prefixes(messages);
+        var begin = new BeginTurn(key.Value, context.ExplicitSessionId, context.ExplicitExchangeId, messages.Count,
+            MessagesBeforeNewTurn(messages), prefixes);
+        try
         {
-            var entity = Activate(key);
-            try
-            {
-                var reply = new Reply<TurnPlan>();
-                await entity.TellAsync(new BeginTurn(context, reply), cancellationToken).ConfigureAwait(false);
-                var plan = await reply.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-                return new SessionTurn(entity, plan, context, _options, _time, _log);
-            }
-            catch (ActorStoppedException)
-            {
-                // It passivated or stopped between lookup and delivery: activate a fresh one.
-                _entities.TryRemove(new KeyValuePair<string, SessionEntity>(key.Value, entity));
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-            {
-                _log.SessionStoreFailed(ex, key.Fingerprint);
-                break;
-            }
+            var plan = await Region.Ask<TurnPlan>(begin, _options.AskTimeout, cancellationToken).ConfigureAwait(false);
+            return new SessionTurn(Region, key, plan, prefixes, messages.Count, _options, _time, _log);
         }
-        return new StatelessTurn(key.Fingerprint);
-    }
-
-    private SessionEntity Activate(SessionKey key)
-    {
-        if (_entities.TryGetValue(key.Value, out var existing) && !existing.IsStopped) return existing;
-        var settings = new ActorSettings($"session-{key.Fingerprint}")
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            MailboxCapacity = 64,
-            ReceiveTimeout = _options.EntityIdleTimeout,
-            Time = _time,
-            Logger = _loggers.CreateLogger<SessionEntity>(),
-            // A handler failure is already answered to its caller; keep serving the key.
-            Supervisor = SupervisorStrategy.Default with { Decider = ex => ex is ActorInitializationException ? Directive.Stop : Directive.Resume },
-        };
-        var created = new SessionEntity(key, _store, _options, settings, Forget);
-        var winner = _entities.AddOrUpdate(key.Value, created, (_, current) => current.IsStopped ? created : current);
-        if (ReferenceEquals(winner, created)) created.Start();
-        return winner;
+            Unreachable(_log, "begin", key.Fingerprint, _options.AskTimeout, ex);
+            return new StatelessTurn(key.Fingerprint);
+        }
     }
 
-    private void Forget(SessionEntity entity) => _entities.TryRemove(new KeyValuePair<string, SessionEntity>(entity.Key.Value, entity));
-
-    public async ValueTask DisposeAsync()
+    /// <summary>Asks an entity of this region to answer without touching any state: true once the path works (start-up readiness).</summary>
+    public async Task<bool> ProbeAsync(string key, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        foreach (var entity in _entities.Values) entity.Stop();
-        await Task.WhenAll(_entities.Values.Select(e => e.Completion)).ConfigureAwait(false);
-        _entities.Clear();
+        try
+        {
+            await Region.Ask<TurnRecorded>(new ProbeSession(key), timeout, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception ex) when (ex is AskTimeoutException or TaskCanceledException)
+        {
+            return false;
+        }
+    }
+
+    internal static void Unreachable(ILogger log, string phase, string keyFingerprint, TimeSpan timeout, Exception ex)
+    {
+        ActorsTelemetry.SessionUnreachable.Add(1, new KeyValuePair<string, object?>("phase", phase));
+        log.SessionUnreachable(phase, keyFingerprint, (long)timeout.TotalMilliseconds, ex.GetType().Name);
+    }
+
+    /// <summary>Index after the last assistant message: what an upstream that answered it has seen.</summary>
+    internal static int MessagesBeforeNewTurn(IReadOnlyList<ChatMessage> messages)
+    {
+        for (var i = messages.Count - 1; i >= 0; i--)
+        {
+            if (messages[i].Role == ChatRole.Assistant) return i + 1;
+        }
+        return 0;
     }
 }

@@ -1,18 +1,20 @@
+using Akka.Actor;
 using Microsoft.Extensions.Logging;
-using Mix2Api.Actors.Diagnostics;
-using Mix2Api.Actors.Runtime;
 
 namespace Mix2Api.Actors.Sessions;
 
 /// <summary>
-/// One request's use of a session entity. Ids reported by the upstream are captured once; completing journals
-/// the turn through the entity; disposing without completing tells the entity the turn was abandoned (and, if
-/// the upstream already saw it, that the upstream's memory no longer matches the client's history).
+/// One request's use of a session entity. Ids reported by the upstream are captured once; completing tells the
+/// entity, which journals the turn before it answers (bounded by SESSION_ASK_TIMEOUT_MS); disposing without
+/// completing tells the entity the turn was abandoned (and, if the upstream already saw it, that the upstream's
+/// memory no longer matches the client's history).
 /// </summary>
 internal sealed class SessionTurn(
-    SessionEntity entity,
+    IActorRef region,
+    SessionKey key,
     TurnPlan plan,
-    SessionContext context,
+    byte[] prefixHashes,
+    int messageCount,
     SessionOptions options,
     TimeProvider time,
     ILogger log) : ISessionTurn
@@ -27,7 +29,7 @@ internal sealed class SessionTurn(
     public string? ExchangeId => plan.ExchangeId;
     public bool CarryHistory => plan.CarryHistory;
     public int SeenMessageCount => plan.SeenMessageCount;
-    public string? KeyFingerprint => entity.Key.Fingerprint;
+    public string? KeyFingerprint => key.Fingerprint;
     public TurnKind Kind => plan.Kind;
 
     public void OnUpstreamIds(string? sessionId, string? exchangeId)
@@ -46,9 +48,10 @@ internal sealed class SessionTurn(
     {
         if (Interlocked.Exchange(ref _ended, 1) == 1) return;
         var (sessionId, exchangeId) = FinalIds();
-        var messages = context.Messages;
-        var evt = new TurnCompleted(sessionId, exchangeId, HistoryHash.Of(messages, messages.Count), messages.Count, time.GetUtcNow().ToUnixTimeMilliseconds());
-        await EndAsync(evt).ConfigureAwait(false);
+        // The hash of the whole history was computed with the prefixes at the start of the turn.
+        var historyHash = HistoryHash.PrefixOf(prefixHashes, messageCount) ?? HistoryHash.Of([], 0);
+        var evt = new TurnCompleted(sessionId, exchangeId, historyHash, messageCount, time.GetUtcNow().ToUnixTimeMilliseconds());
+        await EndAsync(evt, cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()
@@ -58,8 +61,8 @@ internal sealed class SessionTurn(
         lock (_gate) seen = _idsSeen;
         var (sessionId, _) = FinalIds();
         // Only a turn the upstream actually saw changes its memory; a failure before that changes nothing.
-        SessionEvent? evt = seen && sessionId is not null ? new TurnAbandoned(sessionId, time.GetUtcNow().ToUnixTimeMilliseconds()) : null;
-        await EndAsync(evt).ConfigureAwait(false);
+        if (seen && sessionId is not null)
+            await EndAsync(new TurnAbandoned(sessionId, time.GetUtcNow().ToUnixTimeMilliseconds()), CancellationToken.None).ConfigureAwait(false);
     }
 
     private (string? SessionId, string? ExchangeId) FinalIds()
@@ -72,18 +75,16 @@ internal sealed class SessionTurn(
         }
     }
 
-    private async ValueTask EndAsync(SessionEvent? evt)
+    private async ValueTask EndAsync(SessionEvent evt, CancellationToken cancellationToken)
     {
-        // Never throws: a store problem must not fail a request that already succeeded upstream.
+        // Never throws: the session must not fail a request that already succeeded upstream.
         try
         {
-            var reply = new Reply<bool>();
-            await entity.TellAsync(new EndTurn(evt, reply), CancellationToken.None).ConfigureAwait(false);
-            await reply.Task.ConfigureAwait(false);
+            await region.Ask<TurnRecorded>(new EndTurn(key.Value, evt), options.AskTimeout, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
-            log.SessionStoreFailed(ex, entity.Key.Fingerprint);
+            SessionRegion.Unreachable(log, "end", key.Fingerprint, options.AskTimeout, ex);
         }
     }
 }

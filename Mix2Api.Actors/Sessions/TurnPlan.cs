@@ -1,3 +1,5 @@
+using Mix2Api.Actors.Protocol;
+
 namespace Mix2Api.Actors.Sessions;
 
 /// <summary>Why a turn got the ids it got; logged and counted, so session behaviour is observable.</summary>
@@ -26,4 +28,4 @@ public sealed record TurnPlan(
     string? ExchangeId,
     bool CarryHistory,
     int SeenMessageCount,
-    bool DeleteRecord);
+    bool DeleteRecord) : IMix2ApiMessage;

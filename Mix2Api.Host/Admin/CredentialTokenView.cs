@@ -1,4 +1,3 @@
-using Mix2Api.Actors.Membership;
 using Mix2Api.Actors.Singleton;
 using Mix2Api.Host.Hosting;
 using Mix2Api.Streams.Diagnostics;
@@ -9,7 +8,7 @@ namespace Mix2Api.Host.Admin;
 /// <see cref="ITokenView"/> over today's credentials: in managed mode the shared token the TokenManager keeps in
 /// the store (and the lease holder as the singleton's node), else the static token's fingerprint. Never the token.
 /// </summary>
-public sealed class CredentialTokenView(Mix2ApiSettings settings, ClusterMembership membership, TokenRefresher? refresher = null) : ITokenView
+public sealed class CredentialTokenView(Mix2ApiSettings settings, TokenRefresher? refresher = null) : ITokenView
 {
     public async Task<TokenInfo> ShowAsync(CancellationToken cancellationToken)
     {
@@ -20,7 +19,7 @@ public sealed class CredentialTokenView(Mix2ApiSettings settings, ClusterMembers
             return new TokenInfo(mode, fp, null, null, null, null);
         }
         var shared = await refresher.ReadAsync(cancellationToken);
-        var holder = (await membership.SnapshotAsync(cancellationToken)).TokenLeaseHolder;
+        string? holder = null;
         return Describe(shared, holder);
     }
 
@@ -29,7 +28,7 @@ public sealed class CredentialTokenView(Mix2ApiSettings settings, ClusterMembers
         if (settings.UpstreamAuthMode != "managed" || refresher is null) return null;
         var current = await refresher.ReadAsync(cancellationToken);
         var fresh = await refresher.RefreshAsync(current?.Generation ?? 0, cancellationToken);
-        var holder = (await membership.SnapshotAsync(cancellationToken)).TokenLeaseHolder;
+        string? holder = null;
         return Describe(fresh, holder);
     }
 

@@ -1,8 +1,8 @@
 namespace Mix2Api.Host.Admin;
 
 /// <summary>
-/// The cluster as the admin API shows and steers it. Today over the store-backed membership
-/// (<see cref="MembershipClusterView"/>); on Akka, over <c>Cluster.Get(system).State</c>, <c>Leave</c> and <c>Down</c>.
+/// The cluster as the admin API shows and steers it
+/// (<see cref="AkkaClusterView"/>: <c>Cluster.Get(system).State</c>, <c>Leave</c> and <c>Down</c>).
 /// </summary>
 public interface IClusterView
 {

@@ -8,9 +8,10 @@ using Prometheus;
 namespace Mix2Api.Host.Diagnostics;
 
 /// <summary>
-/// Exports the actor layer: its <see cref="Meter"/> counters (session turns and schema misses, CAS conflicts, token
-/// logins and recoveries, each by its tags) as Prometheus counters named after the instrument, and gauges of the
-/// state store's health, the cluster's members by status and unreachable count, and the session shards and entities.
+/// Exports the actor layer: its <see cref="Meter"/> counters (session turns and schema misses, unreachable
+/// entities, token logins and recoveries, each by its tags) as Prometheus counters named after the instrument, and
+/// gauges of the session journal's health, the cluster's members by status and unreachable count, and the session
+/// shards and entities.
 /// </summary>
 public sealed class ActorsMetrics : IDisposable
 {
@@ -37,7 +38,7 @@ public sealed class ActorsMetrics : IDisposable
         var entities = f.CreateGauge("mix2api_shard_entities", "Session entities active on this node.");
         metrics.Registry.AddBeforeCollectCallback(async cancellationToken =>
         {
-            var store = status.StoreHealth;
+            var store = status.Journal;
             degraded.WithLabels(store.Mode).Set(store.Degraded ? 1 : 0);
             connected.WithLabels(store.Mode).Set(store.Connected ? 1 : 0);
             var list = await cluster.MembersAsync(cancellationToken);

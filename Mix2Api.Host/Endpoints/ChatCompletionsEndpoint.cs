@@ -195,7 +195,8 @@ public sealed class ChatCompletionsEndpoint(
             log.LogWarning("model.profile.fallback model={Model} reason=not_configured: default profile used (MODEL_PROFILE_JSON)",
                 request.Model.Length > 120 ? request.Model[..120] : request.Model);
         var output = OutputBudget.Resolve(request.MaxCompletionTokens, request.MaxTokens, profile);
-        var composer = new UpstreamPromptComposer(turn.CarryHistory, tools.Instruction, tools.InstructionInQuery,
+        var composer = new UpstreamPromptComposer(
+            QueryComposer.CarriesHistory(request.Messages, turn.CarryHistory, turn.SeenMessageCount), tools.Instruction, tools.InstructionInQuery,
             tools.InstructionInSystem, settings.Tools.ToolResultMaxChars, _limits);
         var plan = BudgetPlanner.Plan(UpstreamMessages.Unseen(request.Messages, turn.CarryHistory, turn.SeenMessageCount),
             profile, output, settings.Budget, composer.Compose);

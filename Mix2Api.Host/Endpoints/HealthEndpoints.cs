@@ -7,9 +7,10 @@ using Mix2Api.Host.Upstream;
 namespace Mix2Api.Host.Endpoints;
 
 /// <summary>
-/// <c>/health</c> (the Node adapter's shape, extended with node, channel, members and token),
-/// <c>/health/live</c> and <c>/health/ready</c>. A degraded store still serves (from memory), so it is
-/// reported as <c>degraded</c> with 200, never turned into a 503 that would take the node out.
+/// <c>/health</c> (the Node adapter's shape, extended with node, channel, token, the journal and the Akka
+/// cluster: SPEC §7.3), <c>/health/live</c> and <c>/health/ready</c>. A degraded store still serves (turns go
+/// on without sessions), so it is reported as <c>degraded</c> with 200, never turned into a 503 that would
+/// take the node out.
 /// </summary>
 public sealed class HealthEndpoints(Mix2ApiSettings settings, UpstreamTarget target, ShutdownCoordinator shutdown,
     Operations.LiveStreams streams, ActorsStatus actors)
@@ -19,14 +20,15 @@ public sealed class HealthEndpoints(Mix2ApiSettings settings, UpstreamTarget tar
     public Task LiveAsync(HttpContext context) => WriteStatus(context, 200, "ok");
 
     public Task ReadyAsync(HttpContext context)
-        => shutdown.Stopping ? WriteStatus(context, 503, "stopping") : WriteStatus(context, 200, actors.StoreHealth.Degraded ? "degraded" : "ready");
+        => shutdown.Stopping ? WriteStatus(context, 503, "stopping")
+            : !actors.Cluster.SelfUp ? WriteStatus(context, 503, "joining")
+            : WriteStatus(context, 200, actors.Journal.Degraded ? "degraded" : "ready");
 
     public async Task HealthAsync(HttpContext context)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
-        timeout.CancelAfter(TimeSpan.FromSeconds(1));
-        var status = await actors.GetAsync(timeout.Token);
-        var store = status.Store;
+        var status = actors.Get();
+        var activeSessions = await actors.ActiveSessionsAsync(context.RequestAborted);
+        var store = status.Journal;
         context.Response.ContentType = "application/json; charset=utf-8";
         using var w = new Utf8JsonWriter(context.Response.BodyWriter);
         w.WriteStartObject();
@@ -42,32 +44,47 @@ public sealed class HealthEndpoints(Mix2ApiSettings settings, UpstreamTarget tar
         if (target.IsSimulator) w.WriteString("notice", "built-in upstream simulator (embedded default): not a real model");
         w.WriteEndObject();
         w.WriteNumber("active_streams", streams.Count);
-        w.WriteNumber("active_sessions", status.ActiveSessionEntities);
+        w.WriteNumber("active_sessions", activeSessions);
         w.WriteStartObject("session_store");
         w.WriteString("mode", store.Mode);
         w.WriteBoolean("degraded", store.Degraded);
         w.WriteBoolean("connected", store.Connected);
         if (store.Reason is null) w.WriteNull("reason"); else w.WriteString("reason", store.Reason);
         w.WriteEndObject();
+        w.WriteStartObject("journal");
+        w.WriteString("plugin", actors.JournalPlugin);
+        w.WriteString("status", store.Degraded ? "degraded" : "ok");
+        if (store.LastError is null) w.WriteNull("last_error"); else w.WriteString("last_error", store.LastError);
+        w.WriteNumber("sequence_conflicts", actors.JournalSequenceConflicts);
+        w.WriteEndObject();
+        var cluster = status.Cluster;
+        w.WriteString("self", cluster.Self);
         w.WriteStartArray("members");
-        foreach (var m in status.Cluster.Members)
+        foreach (var m in cluster.Members)
         {
             w.WriteStartObject();
-            w.WriteString("node", m.NodeId);
-            w.WriteString("channel", m.Channel);
-            w.WriteString("version", m.Version);
-            w.WriteString("started_at", DateTimeOffset.FromUnixTimeMilliseconds(m.StartedAt));
-            w.WriteString("heartbeat", DateTimeOffset.FromUnixTimeMilliseconds(m.Heartbeat));
+            w.WriteString("address", m.Address);
+            w.WriteStartArray("roles");
+            foreach (var role in m.Roles) w.WriteStringValue(role);
+            w.WriteEndArray();
+            if (m.Channel is null) w.WriteNull("channel"); else w.WriteString("channel", m.Channel);
+            w.WriteString("status", m.Status);
+            w.WriteBoolean("reachable", m.Reachable);
             w.WriteEndObject();
         }
         w.WriteEndArray();
+        // The node hosting the token singleton: reported by the token singleton once it runs on Akka.
+        if (status.SingletonNode is null) w.WriteString("singleton_node", "unknown"); else w.WriteString("singleton_node", status.SingletonNode);
         if (settings.UpstreamAuthMode != "managed") w.WriteNull("token");
         else
         {
             w.WriteStartObject("token");
             w.WriteString("mode", "managed");
-            if (status.Cluster.TokenLeaseHolder is null) w.WriteNull("lease_holder"); else w.WriteString("lease_holder", status.Cluster.TokenLeaseHolder);
-            w.WriteNumber("fencing", status.Cluster.TokenLeaseFencing);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+            timeout.CancelAfter(TimeSpan.FromSeconds(1));
+            var (holder, fencing) = await actors.TokenLeaseAsync(timeout.Token);
+            if (holder is null) w.WriteNull("lease_holder"); else w.WriteString("lease_holder", holder);
+            w.WriteNumber("fencing", fencing);
             w.WriteString("local_state", status.TokenManager?.ToString() ?? "none");
             w.WriteEndObject();
         }

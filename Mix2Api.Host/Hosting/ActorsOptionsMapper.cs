@@ -1,5 +1,4 @@
 using Mix2Api.Actors.Hosting;
-using Mix2Api.Actors.Membership;
 using Mix2Api.Actors.Sessions;
 using Mix2Api.Actors.Singleton;
 using K = Mix2Api.Host.Hosting.ActorsSettingKeys;
@@ -9,9 +8,8 @@ namespace Mix2Api.Host.Hosting;
 /// <summary>Configuration → <see cref="ActorsOptions"/>, with the actor layer's own validation reported as start-up errors.</summary>
 public static class ActorsOptionsMapper
 {
-    public static ActorsOptions Map(SettingsReader r, string upstreamAuthMode, string? bearer, string? apiBase, string nodeId, string channel)
+    public static ActorsOptions Map(SettingsReader r, string upstreamAuthMode, string? bearer, string? apiBase, string nodeId, string channel, bool isDevelopment)
     {
-        var defaults = new ActorsOptions();
         var options = new ActorsOptions
         {
             UpstreamAuthMode = upstreamAuthMode,
@@ -25,7 +23,7 @@ public static class ActorsOptionsMapper
                 IdFallbackToExchange = r.Bool(K.SessionFromExchange),
                 KeyPrefix = r.String(K.SessionPrefix),
                 EntityIdleTimeout = r.Millis(K.SessionEntityIdle, 1),
-                CasMaxAttempts = r.Int(K.SessionCasAttempts, 1, 10_000),
+                AskTimeout = r.Millis(K.SessionAskTimeout, 1),
             },
             Store = new StoreOptions
             {
@@ -33,6 +31,7 @@ public static class ActorsOptionsMapper
                 RedisUrl = r.Raw(K.RedisUrl),
                 ConnectTimeout = r.Millis(K.RedisConnectTimeout, 1),
                 CommandTimeout = r.Millis(K.RedisCommandTimeout, 1),
+                JournalCommandTimeout = r.Millis(K.RedisJournalCommandTimeout, 1),
                 PingInterval = r.Millis(K.RedisPing, 10),
                 MemoryMaxEntries = r.Int(K.MemoryMaxEntries, 1),
                 MemorySweepInterval = r.Millis(K.MemorySweep, 10),
@@ -55,23 +54,37 @@ public static class ActorsOptionsMapper
                 LoginBackoff = r.Millis(K.LoginBackoff, 1),
                 LoginBackoffMax = r.Millis(K.LoginBackoffMax, 1),
             },
-            Membership = new MembershipOptions
-            {
-                NodeId = nodeId,
-                Channel = channel,
-                Version = r.Raw(K.NodeVersion) ?? defaults.Membership.Version,
-                HeartbeatInterval = r.Millis(K.MemberHeartbeat, 10),
-                Ttl = r.Millis(K.MemberTtl, 100),
-            },
+            Cluster = MapCluster(r, nodeId, channel, isDevelopment),
         };
+        foreach (var problem in options.Cluster.Problems()) r.Error(problem);
         try
         {
             return options.Validate();
         }
         catch (ArgumentException ex)
         {
-            r.Error(ex.Message);
+            if (!r.Errors.Contains(ex.Message)) r.Error(ex.Message);
             return options;
         }
+    }
+
+    /// <summary>
+    /// SPEC §11. With no seeds in Development the default port is 0 (any free port), so two <c>dotnet run</c> side by
+    /// side do not collide; a node that others join needs a fixed port (4053 unless CLUSTER_PORT says otherwise).
+    /// </summary>
+    private static ClusterNodeOptions MapCluster(SettingsReader r, string nodeId, string channel, bool isDevelopment)
+    {
+        var seeds = (r.Raw(K.ClusterSeedNodes) ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        var hostname = r.Raw(K.ClusterHostname) ?? K.ClusterHostname.Default;
+        var defaultPort = isDevelopment && seeds.Length == 0 ? 0 : 4053;
+        return new ClusterNodeOptions
+        {
+            NodeId = nodeId,
+            Channel = channel,
+            Hostname = hostname,
+            PublicHostname = r.Raw(K.ClusterPublicHostname),
+            Port = r.Int(K.ClusterPort, 0, 65535, defaultPort),
+            SeedNodes = seeds,
+        };
     }
 }

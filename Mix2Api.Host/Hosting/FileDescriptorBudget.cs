@@ -8,10 +8,10 @@ namespace Mix2Api.Host.Hosting;
 public static class FileDescriptorBudget
 {
     /// <summary>
-    /// Descriptors kept for everything else: listeners, Redis, files, the runtime's own. An idle node already holds
-    /// about 210 (every loaded assembly holds two), and assemblies first used mid-request need theirs too.
+    /// Descriptors kept for everything else: listeners, Redis, files, the runtime's own, and the actor system
+    /// (an idle node holds about 290: every loaded assembly is an open file, plus Akka remoting's sockets).
     /// </summary>
-    public const int Reserve = 384;
+    public const int Reserve = 512;
 
     /// <summary>The soft RLIMIT_NOFILE, or null where it cannot be read (not Linux, or unlimited).</summary>
     public static long? OpenFilesLimit()

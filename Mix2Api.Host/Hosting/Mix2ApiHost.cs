@@ -1,3 +1,5 @@
+using Akka.Hosting;
+using Akka.Logger.Serilog;
 using Mix2Api.Actors.Hosting;
 using Mix2Api.Host.Admin;
 using Mix2Api.Host.Diagnostics;
@@ -10,12 +12,14 @@ using Mix2Api.Host.Upstream;
 using Serilog;
 using Serilog.Events;
 using Serilog.Formatting.Json;
+using Serilog.Sinks.SystemConsole.Themes;
 
 namespace Mix2Api.Host.Hosting;
 
 /// <summary>
 /// Builds the node: configuration (config/*.json, environment variables with Node adapter names or
-/// .NET names), validation that stops start-up with one line per problem, services, and routes.
+/// .NET names), validation that stops start-up with one line per problem, the one <c>mix2api</c> actor system
+/// (Akka.Hosting; its configuration in hocon/, overridden by the environment), services, and routes.
 /// </summary>
 public static class Mix2ApiHost
 {
@@ -49,13 +53,9 @@ public static class Mix2ApiHost
             return null;
         }
 
-        var logger = new LoggerConfiguration()
-            .MinimumLevel.Is(Enum.Parse<LogEventLevel>(settings.LogLevel, ignoreCase: true))
-            .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
-            .MinimumLevel.Override("System.Net.Http", LogEventLevel.Warning)
-            .Enrich.WithProperty("node", settings.NodeId)
-            .WriteTo.Console(new JsonFormatter(renderMessage: true))
-            .CreateLogger();
+        var logger = CreateLogger(settings);
+        // Akka.Logger.Serilog writes through the static logger: one log stream for the host and the actor system.
+        Log.Logger = logger;
         builder.Logging.ClearProviders();
         builder.Logging.AddSerilog(logger, dispose: true);
 
@@ -121,6 +121,14 @@ public static class Mix2ApiHost
         services.AddSingleton<UpstreamClient>();
         var actors = simulator is null ? settings.Actors
             : settings.Actors with { Token = settings.Actors.Token with { ApiBase = simulator.BaseUrl.ToString() } };
+        services.AddAkka(ClusterNodeOptions.SystemName, (akka, sp) => akka
+            .ConfigureLoggers(loggers =>
+            {
+                loggers.LogLevel = AkkaLogLevel(settings.LogLevel);
+                loggers.ClearLoggers();
+                loggers.AddSerilogLogging();
+            })
+            .AddMix2ApiActors(actors, sp, AkkaConfigFiles.DefaultDirectory));
         services.AddMix2ApiActors(actors);
         services.AddSingleton<ChatCompletionsEndpoint>();
         services.AddSingleton<AnthropicMessagesEndpoint>();
@@ -138,6 +146,30 @@ public static class Mix2ApiHost
         _ = app.Services.GetRequiredService<ActorsMetrics>();
         return app;
     }
+
+    /// <summary>LOG_FORMAT json: one JSON object per line (Production); text: readable lines (the Development default).</summary>
+    private static Serilog.Core.Logger CreateLogger(Mix2ApiSettings settings)
+    {
+        var configuration = new LoggerConfiguration()
+            .MinimumLevel.Is(Enum.Parse<LogEventLevel>(settings.LogLevel, ignoreCase: true))
+            .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
+            .MinimumLevel.Override("System.Net.Http", LogEventLevel.Warning)
+            .Enrich.WithProperty("node", settings.NodeId)
+            .Enrich.WithProperty("channel", settings.NodeChannel);
+        return (settings.LogFormat == "text"
+                ? configuration.WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}",
+                    theme: ConsoleTheme.None)
+                : configuration.WriteTo.Console(new JsonFormatter(renderMessage: true)))
+            .CreateLogger();
+    }
+
+    private static Akka.Event.LogLevel AkkaLogLevel(string level) => level switch
+    {
+        "debug" or "verbose" => Akka.Event.LogLevel.DebugLevel,
+        "information" => Akka.Event.LogLevel.InfoLevel,
+        "warning" => Akka.Event.LogLevel.WarningLevel,
+        _ => Akka.Event.LogLevel.ErrorLevel,
+    };
 
     /// <summary>The admin view: live streams, verdict and SLO windows, session activity, traces, and the views over the actors.</summary>
     private static void AddOperations(IServiceCollection services, Mix2ApiSettings settings, AdminAddress adminAddress)
@@ -158,12 +190,11 @@ public static class Mix2ApiHost
             services.AddSingleton<ITraceStore>(sp => sp.GetRequiredService<MemoryTraceStore>());
         services.AddSingleton<TraceRecorder>();
         services.AddSingleton<OperationsRecorder>();
-        services.AddSingleton<IClusterView, MembershipClusterView>();
-        services.AddSingleton<RegionSessionView>();
-        services.AddSingleton<ISessionView>(sp => sp.GetRequiredService<RegionSessionView>());
-        services.AddSingleton<IShardView>(sp => sp.GetRequiredService<RegionSessionView>());
-        services.AddSingleton<ITokenView>(sp => new CredentialTokenView(settings, sp.GetRequiredService<Mix2Api.Actors.Membership.ClusterMembership>(),
-            sp.GetService<Mix2Api.Actors.Singleton.TokenRefresher>()));
+        services.AddSingleton<IClusterView, AkkaClusterView>();
+        services.AddSingleton<ShardRegionView>();
+        services.AddSingleton<ISessionView>(sp => sp.GetRequiredService<ShardRegionView>());
+        services.AddSingleton<IShardView>(sp => sp.GetRequiredService<ShardRegionView>());
+        services.AddSingleton<ITokenView>(sp => new CredentialTokenView(settings, sp.GetService<Mix2Api.Actors.Singleton.TokenRefresher>()));
         services.AddSingleton<AdminApi>();
     }
 

@@ -50,6 +50,8 @@ public sealed record Mix2ApiSettings
     public required int UpstreamMessageMaxChars { get; init; }
     public required bool ExposeStack { get; init; }
     public required string LogLevel { get; init; }
+    /// <summary>LOG_FORMAT: json (one object per line) or text (readable lines); default json, text in Development.</summary>
+    public required string LogFormat { get; init; }
     public required string NodeId { get; init; }
     public required string NodeChannel { get; init; }
     public required GraphSettings Graph { get; init; }
@@ -106,7 +108,8 @@ public sealed record Mix2ApiSettings
         var channel = r.Choice(SettingKeys.NodeChannel, "stable", "canary");
         // With the embedded simulator the token endpoint's base is only known once it listens; the host fills it in.
         var actors = ActorsOptionsMapper.Map(r, authMode, bearer,
-            upstreamBase?.ToString() ?? (useSimulator ? "http://127.0.0.1/" : null), nodeId, channel);
+            upstreamBase?.ToString() ?? (useSimulator ? "http://127.0.0.1/" : null), nodeId, channel, isDevelopment);
+        var logFormat = r.IsSet(SettingKeys.LogFormat) ? r.Choice(SettingKeys.LogFormat, "json", "text") : isDevelopment ? "text" : "json";
         if (!ToolOptions.TryParseInstructionMode(r.Raw(SettingKeys.ToolInstructionMode), out var instructionMode))
             r.Error(SettingKeys.ToolInstructionMode, $"'{r.Raw(SettingKeys.ToolInstructionMode)}' is not one of query, system, messages, both, none");
         var models = ParseModels(r.Raw(SettingKeys.ModelList), SettingKeys.ModelList.Default);
@@ -157,6 +160,7 @@ public sealed record Mix2ApiSettings
             UpstreamMessageMaxChars = r.Int(SettingKeys.UpstreamMessageMaxChars, 100),
             ExposeStack = r.Bool(SettingKeys.ExposeStack),
             LogLevel = r.Choice(SettingKeys.LogLevel, "debug", "information", "warning", "error", "verbose", "fatal"),
+            LogFormat = logFormat,
             NodeId = nodeId,
             NodeChannel = channel,
             Graph = new GraphSettings

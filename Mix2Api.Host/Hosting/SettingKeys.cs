@@ -57,8 +57,9 @@ public static class SettingKeys
     public static readonly SettingKey UpstreamMessageMaxChars = new("UPSTREAM_MESSAGE_MAX_CHARS", "Mix2Api:Query:UpstreamMessageMaxChars", "8000", "Cap of each upstream message's content.");
     public static readonly SettingKey ExposeStack = new("EXPOSE_STACK", "Mix2Api:Diagnostics:ExposeStack", "false", "Add the exception stack to 500 adapter_error bodies (debugging only).");
     public static readonly SettingKey LogLevel = new("LOG_LEVEL", "Mix2Api:Diagnostics:LogLevel", "Information", "Minimum log level: Debug, Information, Warning, Error.");
-    public static readonly SettingKey NodeId = new("NODE_ID", "Mix2Api:Node:Id", "<hostname>-<pid>", "This node's id in logs, health and membership.");
-    public static readonly SettingKey NodeChannel = new("NODE_CHANNEL", "Mix2Api:Node:Channel", "stable", "stable | canary: the rollout channel this node serves.");
+    public static readonly SettingKey LogFormat = new("LOG_FORMAT", "Mix2Api:Diagnostics:LogFormat", "json (text in Development)", "json: one JSON object per line (Production); text: readable lines. Akka's own log goes the same way.");
+    public static readonly SettingKey NodeId = new("NODE_ID", "Mix2Api:Node:Id", "<hostname>-<pid>", "This node's id in logs and health.");
+    public static readonly SettingKey NodeChannel = new("NODE_CHANNEL", "Mix2Api:Node:Channel", "stable", "stable | canary: the rollout channel this node serves, and its Akka cluster role.");
 
     public static readonly SettingKey AdminHost = new("ADMIN_HOST", "Mix2Api:Admin:Host", "127.0.0.1", "Address of the admin endpoint (the API `ctl` talks to); a non-loopback address requires ADMIN_TOKEN.");
     public static readonly SettingKey AdminPort = new("ADMIN_PORT", "Mix2Api:Admin:Port", "9110", "Port of the admin endpoint (pbm's port); 0 disables it.");
@@ -88,6 +89,6 @@ public static class SettingKeys
         ProfileWarnCacheSize, BudgetTrimRecent, BudgetTrimMessageMaxChars, BudgetSummaryEnabled, BudgetSummaryMaxChars,
         BudgetSummaryMaxLines, QueryMaxChars, ContextMaxChars, ToolResultMaxChars,
         ToolInstructionMode, ToolInstructionMaxChars, ToolDescMaxChars, ForceToolCall,
-        UpstreamMessagesMax, UpstreamMessageMaxChars, ExposeStack, LogLevel, NodeId, NodeChannel,
+        UpstreamMessagesMax, UpstreamMessageMaxChars, ExposeStack, LogLevel, LogFormat, NodeId, NodeChannel,
     ];
 }

@@ -4,10 +4,10 @@ using Mix2Api.Streams.Protocol;
 namespace Mix2Api.Streams.Upstream;
 
 /// <summary>
-/// Builds the upstream <c>request.query</c> (SPEC §2.2, digest §2.4): <c>[对话历史]</c> only when the
-/// upstream has not seen the history, <c>[工具执行结果]</c>, <c>[当前问题]</c> (never duplicated), then
-/// the tool instruction; cut to size in the Node adapter's order. A budget summary of dropped messages
-/// (<c>[历史摘要记忆]</c>) opens the history section.
+/// Builds the upstream <c>request.query</c> (SPEC §2.2, digest §2.4): <c>[对话历史]</c> with the messages
+/// the upstream has not seen (all of them for a new session), <c>[工具执行结果]</c>, <c>[当前问题]</c> (never
+/// duplicated), then the tool instruction; cut to size in the Node adapter's order. A budget summary of dropped
+/// messages (<c>[历史摘要记忆]</c>) opens the history section.
 /// </summary>
 public static class QueryComposer
 {
@@ -18,14 +18,39 @@ public static class QueryComposer
     public const string SummaryHeader = "[历史摘要记忆]";
     private const string HistoryCutMarker = "[对话历史已截断，仅保留最近关键上下文]";
 
-    public static string Compose(IReadOnlyList<ChatMessage> messages, bool carryHistory, string? toolResults,
+    /// <summary>
+    /// Where the history section starts (SPEC §4 "Bounded"): 0 when the upstream session is new; else after the
+    /// <paramref name="seenMessageCount"/> messages the upstream has seen and its own reply to them. Normally
+    /// nothing is left before the current question; when turns went elsewhere (the session was unreachable,
+    /// so they ran without it), the part this upstream session never saw is carried.
+    /// </summary>
+    public static int HistoryFrom(IReadOnlyList<ChatMessage> messages, bool carryHistory, int seenMessageCount)
+    {
+        if (carryHistory) return 0;
+        if (seenMessageCount < messages.Count && messages[seenMessageCount].Role == ChatRole.Assistant) return seenMessageCount + 1;
+        return Math.Min(seenMessageCount, messages.Count);
+    }
+
+    /// <summary>
+    /// True when the query must carry a history section: a new upstream session, or turns this upstream session
+    /// never saw before the current question (<see cref="HistoryFrom"/> stops short of it).
+    /// </summary>
+    public static bool CarriesHistory(IReadOnlyList<ChatMessage> messages, bool carryHistory, int seenMessageCount)
+    {
+        if (carryHistory) return true;
+        var questionIndex = LastIndexOf(messages, ChatRole.User);
+        return questionIndex > 0 && HistoryFrom(messages, false, seenMessageCount) < questionIndex;
+    }
+
+    /// <param name="historyFrom">First message of the history section (<see cref="HistoryFrom"/>); messages.Count for none.</param>
+    public static string Compose(IReadOnlyList<ChatMessage> messages, int historyFrom, string? toolResults,
         string? instruction, QueryLimits limits, string? historySummary = null)
     {
         var questionIndex = LastIndexOf(messages, ChatRole.User);
         if (questionIndex < 0) questionIndex = messages.Count - 1;
         var question = messages[questionIndex].Text;
-        var history = carryHistory ? History(messages, questionIndex, limits.ContextMaxChars) : null;
-        if (carryHistory && !string.IsNullOrEmpty(historySummary))
+        var history = historyFrom < questionIndex ? History(messages, historyFrom, questionIndex, limits.ContextMaxChars) : null;
+        if (history is not null && !string.IsNullOrEmpty(historySummary))
             history = SummaryHeader + "\n" + historySummary + (string.IsNullOrEmpty(history) ? "" : "\n\n" + history);
 
         var query = Join(history, toolResults, question, instruction);
@@ -61,12 +86,12 @@ public static class QueryComposer
         return sb.ToString();
     }
 
-    /// <summary>The conversation before the current question, most recent lines kept within the cap.</summary>
-    private static string? History(IReadOnlyList<ChatMessage> messages, int questionIndex, int maxChars)
+    /// <summary>The conversation from <paramref name="from"/> to the current question, most recent lines kept within the cap.</summary>
+    private static string? History(IReadOnlyList<ChatMessage> messages, int from, int questionIndex, int maxChars)
     {
         var lines = new List<string>();
         var names = ToolNames(messages);
-        for (var i = 0; i < questionIndex; i++)
+        for (var i = from; i < questionIndex; i++)
         {
             var m = messages[i];
             var line = m.Role switch
