@@ -35,7 +35,7 @@ public sealed class ActorsHostingTests : IClassFixture<RedisServerFixture>
         KeyPrefix = _prefix,
         Store = new StoreOptions { RedisUrl = _redis.ConnectionString, PingInterval = TimeSpan.FromMilliseconds(100), CommandTimeout = TimeSpan.FromSeconds(2) },
         Sessions = new SessionOptions { KeyPrefix = $"{_prefix}:session" },
-        Token = new TokenOptions { ApiBase = tokenBase, LeaseTtl = TimeSpan.FromMilliseconds(1500), LeaseHeartbeat = TimeSpan.FromMilliseconds(400) },
+        Token = new TokenOptions { ApiBase = tokenBase },
         Membership = new MembershipOptions { NodeId = nodeId, Channel = channel, HeartbeatInterval = TimeSpan.FromMilliseconds(200), Ttl = TimeSpan.FromSeconds(2) },
     };
 
@@ -63,33 +63,25 @@ public sealed class ActorsHostingTests : IClassFixture<RedisServerFixture>
     }
 
     [Fact]
-    public async Task Stable_and_canary_nodes_join_one_cluster_share_one_login_and_hand_the_lease_over()
+    public async Task Managed_mode_runs_the_token_manager_on_the_actor_system_and_reports_it_by_fingerprint()
     {
         await using var endpoint = await TokenEndpoint.StartAsync();
-        using var stable = await StartHostAsync(Clustered("node-stable", "stable", endpoint.BaseUrl));
-        using var canary = await StartHostAsync(Clustered("node-canary", "canary", endpoint.BaseUrl));
-        var stableStatus = stable.Services.GetRequiredService<ActorsStatus>();
+        using var node = await StartHostAsync(Clustered("node-stable", "stable", endpoint.BaseUrl));
+        var credentials = node.Services.GetRequiredService<ICredentialProvider>();
 
-        await Eventually.TrueAsync(async () =>
-        {
-            var s = await stableStatus.GetAsync(CancellationToken.None);
-            return s.Cluster.Members.Count == 2 && s.Cluster.TokenLeaseHolder is not null;
-        }, TimeSpan.FromSeconds(10), "both members and a lease holder never showed up");
-        await endpoint.LoginArrived(1);
-        var fromStable = await stable.Services.GetRequiredService<ICredentialProvider>().GetAsync(null, CancellationToken.None);
-        var fromCanary = await canary.Services.GetRequiredService<ICredentialProvider>().GetAsync(null, CancellationToken.None);
-        var status = await stableStatus.GetAsync(CancellationToken.None);
+        var token = await credentials.GetAsync(null, CancellationToken.None);
+        var again = await credentials.GetAsync(null, CancellationToken.None);
+        ActorsStatusSnapshot? status = null;
+        await Eventually.TrueAsync(async () => (status = await node.Services.GetRequiredService<ActorsStatus>().GetAsync(CancellationToken.None)).TokenManager is not null,
+            TimeSpan.FromSeconds(10), "the token manager never reported its status");
 
-        Assert.Equal(fromStable, fromCanary);
+        Assert.Equal("managed", credentials.Mode);
+        Assert.Equal(("tok-1", "tok-1"), (token.BearerToken, again.BearerToken));
         Assert.Equal(1, endpoint.Logins);
-        Assert.Equal(["canary", "stable"], status.Cluster.Members.Select(m => m.Channel).Order());
-        var holder = status.Cluster.TokenLeaseHolder!;
-        var (holderHost, otherHost) = holder == "node-stable" ? (stable, canary) : (canary, stable);
-
-        await holderHost.StopAsync();
-        var other = otherHost.Services.GetRequiredService<TokenManagerSingleton>();
-        await Eventually.TrueAsync(() => other.State == TokenManagerState.Active, TimeSpan.FromSeconds(5), "the other node did not take the lease over");
-        await otherHost.StopAsync();
+        Assert.Equal(token.Fingerprint, status!.TokenManager!.Fingerprint);
+        Assert.Equal(token.Fingerprint, status.LocalToken!.Fingerprint);
+        Assert.StartsWith("akka.tcp://mix2api@127.0.0.1:", status.TokenManager.SingletonNode, StringComparison.Ordinal);
+        await node.StopAsync();
     }
 
     [Fact]
@@ -122,7 +114,7 @@ public sealed class ActorsHostingTests : IClassFixture<RedisServerFixture>
     [InlineData("SESSION_STORE_MODE=redis requires REDIS_URL")]
     [InlineData("UPSTREAM_TOKEN_URL")]
     [InlineData("NODE_CHANNEL")]
-    [InlineData("TOKEN_LEASE_HEARTBEAT_MS")]
+    [InlineData("TOKEN_LOGIN_BACKOFF_MS")]
     public void A_configuration_that_cannot_work_is_rejected_naming_the_variable(string variable)
     {
         var options = variable switch
@@ -130,7 +122,7 @@ public sealed class ActorsHostingTests : IClassFixture<RedisServerFixture>
             "SESSION_KEY_MODE" => new ActorsOptions { Sessions = new SessionOptions { KeyMode = "per_user" } },
             "UPSTREAM_TOKEN_URL" => new ActorsOptions { UpstreamAuthMode = "managed" },
             "NODE_CHANNEL" => new ActorsOptions { Membership = new MembershipOptions { Channel = "beta" } },
-            "TOKEN_LEASE_HEARTBEAT_MS" => new ActorsOptions { UpstreamAuthMode = "managed", Token = new TokenOptions { TokenUrl = "http://127.0.0.1/t", LeaseHeartbeat = TimeSpan.FromSeconds(10) } },
+            "TOKEN_LOGIN_BACKOFF_MS" => new ActorsOptions { UpstreamAuthMode = "managed", Token = new TokenOptions { TokenUrl = "http://127.0.0.1/t", LoginBackoff = TimeSpan.FromMinutes(5) } },
             _ => new ActorsOptions { Store = new StoreOptions { Mode = "redis" } },
         };
 

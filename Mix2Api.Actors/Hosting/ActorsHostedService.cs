@@ -1,9 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Mix2Api.Actors.Membership;
-using Mix2Api.Actors.Runtime;
 using Mix2Api.Actors.Sessions;
-using Mix2Api.Actors.Singleton;
 using Mix2Api.Actors.State;
 
 namespace Mix2Api.Actors.Hosting;
@@ -11,7 +9,7 @@ namespace Mix2Api.Actors.Hosting;
 /// <summary>
 /// Starts the background parts without ever blocking start-up on Redis (the connection loop connects in the
 /// background; until then the store is degraded and serves from memory): memory sweeping, the membership
-/// heartbeat and the token manager singleton. On stop: hand the lease over, leave the cluster, stop entities.
+/// heartbeat. On stop: leave the cluster, stop entities. (The token manager runs on the actor system: TokenManagerHosting.)
 /// </summary>
 internal sealed class ActorsHostedService(IServiceProvider services, ActorsOptions options, TimeProvider time) : IHostedService, IAsyncDisposable
 {
@@ -26,32 +24,12 @@ internal sealed class ActorsHostedService(IServiceProvider services, ActorsOptio
         _sweep = time.CreateTimer(_ => memory.Sweep(), null, options.Store.MemorySweepInterval, options.Store.MemorySweepInterval);
         var membership = services.GetRequiredService<ClusterMembership>();
         _heartbeat = Task.Run(() => HeartbeatLoopAsync(membership, _stop.Token), CancellationToken.None);
-        if (services.GetService<TokenManagerSingleton>() is { } singleton)
-        {
-            // Let the first Redis probe finish (bounded) so a node does not take the lease in memory just because
-            // it started a moment before its connection; start-up itself never waits for Redis.
-            var firstProbe = services.GetService<RedisConnection>()?.FirstProbe ?? Task.CompletedTask;
-            _ = firstProbe.WaitAsync(options.Store.ConnectTimeout * 2, time).ContinueWith(_ => { if (!_stop.IsCancellationRequested) singleton.Start(); }, TaskScheduler.Default);
-        }
         return Task.CompletedTask;
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         await _stop.CancelAsync().ConfigureAwait(false);
-        if (services.GetService<TokenManagerSingleton>() is { IsStopped: false } singleton)
-        {
-            var reply = new Reply<bool>();
-            try
-            {
-                await singleton.TellAsync(new HandOver(reply), cancellationToken).ConfigureAwait(false);
-                await reply.Task.WaitAsync(options.Store.ConnectTimeout, time, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is TimeoutException or ActorStoppedException or OperationCanceledException)
-            {
-                singleton.Stop();
-            }
-        }
         if (_heartbeat is not null) await _heartbeat.ConfigureAwait(false);
         await services.GetRequiredService<ClusterMembership>().LeaveAsync(cancellationToken).ConfigureAwait(false);
         await services.GetRequiredService<SessionRegion>().DisposeAsync().ConfigureAwait(false);

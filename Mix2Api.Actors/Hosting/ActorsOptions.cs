@@ -13,7 +13,7 @@ public sealed record ActorsOptions
     /// <summary>UPSTREAM_BEARER_TOKEN: the token of mode static.</summary>
     public string? UpstreamBearerToken { get; init; }
 
-    /// <summary>REDIS_KEY_PREFIX: prefix of the token, lease and membership keys (sessions use REDIS_SESSION_PREFIX).</summary>
+    /// <summary>REDIS_KEY_PREFIX: prefix of the membership keys (sessions use REDIS_SESSION_PREFIX).</summary>
     public string KeyPrefix { get; init; } = "mix2api";
 
     public SessionOptions Sessions { get; init; } = new();
@@ -39,11 +39,9 @@ public sealed record ActorsOptions
             throw new ArgumentException($"Invalid NODE_CHANNEL '{Membership.Channel}': expected stable or canary");
         if (Membership.HeartbeatInterval * 2 >= Membership.Ttl)
             throw new ArgumentException("MEMBER_HEARTBEAT_MS must be less than MEMBER_TTL_MS / 2");
-        if (ManagedAuth)
-        {
-            _ = Token.ResolveTokenUrl();
-            new Coordination.LeaseSettings("token-manager", Membership.NodeId, Token.LeaseTtl, Token.LeaseHeartbeat).Validate();
-        }
+        if (ManagedAuth) _ = Token.ResolveTokenUrl();
+        if (Token.LoginBackoff <= TimeSpan.Zero || Token.LoginBackoffMax < Token.LoginBackoff)
+            throw new ArgumentException("TOKEN_LOGIN_BACKOFF_MS must be positive and not above TOKEN_LOGIN_BACKOFF_MAX_MS");
         return this;
     }
 }

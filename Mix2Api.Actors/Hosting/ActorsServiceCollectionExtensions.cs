@@ -1,10 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
-using Mix2Api.Actors.Coordination;
 using Mix2Api.Actors.Credentials;
 using Mix2Api.Actors.Membership;
-using Mix2Api.Actors.Runtime;
 using Mix2Api.Actors.Sessions;
 using Mix2Api.Actors.Singleton;
 using Mix2Api.Actors.State;
@@ -15,14 +13,14 @@ public static class ActorsServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the session region (<see cref="ISessionRegion"/>), the upstream credential provider
-    /// (<see cref="ICredentialProvider"/>: the TokenManager for managed mode, else <see cref="StaticCredentialProvider"/>
+    /// (<see cref="ICredentialProvider"/>: <see cref="ManagedCredentialProvider"/> over the TokenManager singleton for managed mode, else <see cref="StaticCredentialProvider"/>
     /// unless the host registered one first), the state store and its health (<see cref="IStoreHealthSource"/>),
     /// membership, <see cref="ActorsStatus"/> and the hosted service that runs them. Throws
     /// <see cref="ArgumentException"/> naming the env var when the options cannot work.
     /// </summary>
     public static IServiceCollection AddMix2ApiActors(this IServiceCollection services, ActorsOptions options)
     {
-        options = options.Validate() with { Token = options.Token with { KeyPrefix = options.KeyPrefix } };
+        options = options.Validate();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(options);
         services.AddSingleton(sp => new MemoryKeyValueStore(sp.GetRequiredService<TimeProvider>(), options.Store.MemoryMaxEntries));
@@ -44,25 +42,13 @@ public static class ActorsServiceCollectionExtensions
         services.AddSingleton(sp => new SessionRegion(sp.GetRequiredService<IKeyValueStore>(), options.Sessions, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton<ISessionRegion>(sp => sp.GetRequiredService<SessionRegion>());
 
-        var leaseKey = $"{options.KeyPrefix}:lease:token-manager";
         services.AddSingleton(sp => new ClusterMembership(sp.GetRequiredService<IKeyValueStore>(), options.Membership, options.KeyPrefix,
-            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ClusterMembership>>())
-        {
-            TokenLeaseKey = options.ManagedAuth ? leaseKey : null,
-        });
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ClusterMembership>>()));
 
         if (options.ManagedAuth)
         {
-            services.AddSingleton(sp => new TokenFetcher(options.Token, new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { Timeout = Timeout.InfiniteTimeSpan },
-                sp.GetRequiredService<TimeProvider>()));
-            services.AddSingleton(sp => new TokenRefresher(sp.GetRequiredService<IKeyValueStore>(), sp.GetRequiredService<TokenFetcher>(), options.Token,
-                options.Membership.NodeId, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<TokenRefresher>>()));
-            services.AddSingleton(sp => new TokenManager(sp.GetRequiredService<TokenRefresher>(), options.Token, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<TokenManager>>()));
-            services.AddSingleton<ICredentialProvider>(sp => sp.GetRequiredService<TokenManager>());
-            services.AddSingleton(sp => new KeyValueLease(sp.GetRequiredService<IKeyValueStore>(), leaseKey,
-                new LeaseSettings("token-manager", options.Membership.NodeId, options.Token.LeaseTtl, options.Token.LeaseHeartbeat), sp.GetRequiredService<TimeProvider>()));
-            services.AddSingleton(sp => new TokenManagerSingleton(sp.GetRequiredService<KeyValueLease>(), sp.GetRequiredService<TokenRefresher>(), options.Token,
-                new ActorSettings("token-manager") { Time = sp.GetRequiredService<TimeProvider>(), Logger = sp.GetRequiredService<ILogger<TokenManagerSingleton>>(), MailboxCapacity = 32 }));
+            services.AddManagedCredentials(options.Token);
+            services.AddTokenActorSystemSeam(options);
         }
         else
         {
@@ -70,7 +56,7 @@ public static class ActorsServiceCollectionExtensions
         }
 
         services.AddSingleton(sp => new ActorsStatus(sp.GetRequiredService<IStoreHealthSource>(), sp.GetRequiredService<ClusterMembership>(),
-            sp.GetRequiredService<SessionRegion>(), sp.GetService<TokenManagerSingleton>()));
+            sp.GetRequiredService<SessionRegion>(), sp.GetService<ManagedCredentialProvider>()));
         services.AddHostedService<ActorsHostedService>();
         return services;
     }

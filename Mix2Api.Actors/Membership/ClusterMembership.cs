@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using Mix2Api.Actors.Coordination;
 using Mix2Api.Actors.Diagnostics;
 using Mix2Api.Actors.State;
 
@@ -16,9 +15,6 @@ public sealed class ClusterMembership(IKeyValueStore store, MembershipOptions op
     private readonly long _startedAt = time.GetUtcNow().ToUnixTimeMilliseconds();
 
     public MembershipOptions Options => options;
-
-    /// <summary>The token lease key read for <see cref="MembershipSnapshot.TokenLeaseHolder"/>; null when managed auth is off.</summary>
-    public string? TokenLeaseKey { get; init; }
 
     public MemberRecord Self() => new(options.NodeId, options.Channel, options.Version, _startedAt, time.GetUtcNow().ToUnixTimeMilliseconds());
 
@@ -53,8 +49,6 @@ public sealed class ClusterMembership(IKeyValueStore store, MembershipOptions op
         var self = Self();
         var members = new List<MemberRecord>();
         var oldest = time.GetUtcNow().ToUnixTimeMilliseconds() - (long)options.Ttl.TotalMilliseconds;
-        string? holder = null;
-        long fencing = 0;
         try
         {
             foreach (var (field, raw) in await store.HashGetAllAsync(_key, cancellationToken).ConfigureAwait(false))
@@ -62,8 +56,6 @@ public sealed class ClusterMembership(IKeyValueStore store, MembershipOptions op
                 if (MemberRecord.Parse(raw) is { } member && member.Heartbeat >= oldest) members.Add(member);
                 else await store.HashDeleteAsync(_key, field, cancellationToken).ConfigureAwait(false);
             }
-            if (TokenLeaseKey is not null && await KeyValueLease.ReadHolderAsync(store, TokenLeaseKey, cancellationToken).ConfigureAwait(false) is { } lease)
-                (holder, fencing) = (lease.Owner, lease.Fencing);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -71,6 +63,6 @@ public sealed class ClusterMembership(IKeyValueStore store, MembershipOptions op
         }
         if (!members.Exists(m => m.NodeId == self.NodeId)) members.Add(self);
         members.Sort((a, b) => string.CompareOrdinal(a.NodeId, b.NodeId));
-        return new MembershipSnapshot(self, members, holder, fencing);
+        return new MembershipSnapshot(self, members);
     }
 }

@@ -24,10 +24,7 @@ public sealed record MemberRecord(string NodeId, string Channel, string Version,
 /// <summary>What <c>/health</c> and the admin view show about the cluster.</summary>
 public sealed record MembershipSnapshot(
     MemberRecord Self,
-    IReadOnlyList<MemberRecord> Members,
-    /// <summary>Node id holding the token manager lease, when managed auth is on and someone holds it.</summary>
-    string? TokenLeaseHolder,
-    long TokenLeaseFencing);
+    IReadOnlyList<MemberRecord> Members);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(MemberRecord))]

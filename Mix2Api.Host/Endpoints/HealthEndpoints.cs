@@ -66,13 +66,30 @@ public sealed class HealthEndpoints(Mix2ApiSettings settings, UpstreamTarget tar
         {
             w.WriteStartObject("token");
             w.WriteString("mode", "managed");
-            if (status.Cluster.TokenLeaseHolder is null) w.WriteNull("lease_holder"); else w.WriteString("lease_holder", status.Cluster.TokenLeaseHolder);
-            w.WriteNumber("fencing", status.Cluster.TokenLeaseFencing);
-            w.WriteString("local_state", status.TokenManager?.ToString() ?? "none");
+            // Fingerprints only: the token itself never leaves memory, the replica and the upstream request.
+            var singleton = status.TokenManager;
+            if (singleton is null) w.WriteNull("singleton_node"); else w.WriteString("singleton_node", singleton.SingletonNode);
+            WriteNullable(w, "fingerprint", singleton?.Fingerprint);
+            w.WriteNumber("generation", singleton?.Generation ?? status.LocalToken?.Generation ?? 0);
+            WriteNullable(w, "expires_at", singleton?.ExpiresAt);
+            WriteNullable(w, "last_refresh", singleton?.LastRefresh);
+            WriteNullable(w, "last_error", singleton?.LastError);
+            WriteNullable(w, "backoff_until", singleton?.BackoffUntil);
+            WriteNullable(w, "local_fingerprint", status.LocalToken?.Fingerprint);
             w.WriteEndObject();
         }
         w.WriteEndObject();
         await w.FlushAsync();
+    }
+
+    private static void WriteNullable(Utf8JsonWriter w, string name, string? value)
+    {
+        if (value is null) w.WriteNull(name); else w.WriteString(name, value);
+    }
+
+    private static void WriteNullable(Utf8JsonWriter w, string name, DateTimeOffset? value)
+    {
+        if (value is { } at) w.WriteString(name, at); else w.WriteNull(name);
     }
 
     private static async Task WriteStatus(HttpContext context, int status, string text)

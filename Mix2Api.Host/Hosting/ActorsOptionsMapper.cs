@@ -50,8 +50,6 @@ public static class ActorsOptionsMapper
                 Timeout = r.Millis(K.TokenTimeout, 1),
                 ExpirySkew = r.Millis(K.TokenSkew),
                 RecoveryRetry = r.Int(K.TokenRecovery, 0, 10),
-                LeaseTtl = r.Millis(K.LeaseTtl, 100),
-                LeaseHeartbeat = r.Millis(K.LeaseHeartbeat, 10),
                 LoginBackoff = r.Millis(K.LoginBackoff, 1),
                 LoginBackoffMax = r.Millis(K.LoginBackoffMax, 1),
             },
