@@ -13,17 +13,15 @@ namespace Mix2Api.Tests.Support;
 /// <summary>
 /// A cluster node the way a host wires managed auth: a generic host with <see cref="TokenManagerHosting.AddManagedCredentials"/>
 /// and an Akka.Hosting actor system (loopback, free port) with <see cref="TokenManagerHosting.WithTokenManager"/>. It joins
-/// <c>seed</c>, or itself when none. Split brain resolver: keep-oldest with down-if-alone, stable after 2 s.
+/// <c>seed</c>, or itself when none. The failure detector is quick (unreachable within seconds); downing is
+/// left to the test.
 /// <see cref="ActorSystem.Terminate"/> does not leave the cluster here, so <see cref="CrashAsync"/> looks like a crash.
 /// </summary>
 public sealed class TokenNode : IAsyncDisposable
 {
     private const string Hocon = """
         akka.coordinated-shutdown.run-by-actor-system-terminate = off
-        akka.cluster.downing-provider-class = "Akka.Cluster.SBR.SplitBrainResolverProvider, Akka.Cluster"
-        akka.cluster.split-brain-resolver.active-strategy = keep-oldest
-        akka.cluster.split-brain-resolver.keep-oldest.down-if-alone = on
-        akka.cluster.split-brain-resolver.stable-after = 2s
+        akka.cluster.downing-provider-class = ""
         akka.cluster.failure-detector.acceptable-heartbeat-pause = 2s
         akka.cluster.failure-detector.heartbeat-interval = 500ms
         akka.remote.retry-gate-closed-for = 1s
