@@ -56,6 +56,9 @@ public sealed class TokenManagerClusterTests(ITestOutputHelper output) : IAsyncL
         Assert.Equal("tok-1", fromB.BearerToken);
         Assert.Equal(1, _endpoint.Logins);
         Assert.Equal(a.Address.ToString(), status!.SingletonNode);
+        // What crossed the nodes went through Hyperion, as on a deployed node.
+        Assert.IsType<Akka.Serialization.HyperionSerializer>(b.System.Serialization.FindSerializerFor(status));
+        Assert.IsType<Akka.Serialization.HyperionSerializer>(b.System.Serialization.FindSerializerFor(b.Credentials.Replica.Current!.Token));
     }
 
     [Fact]

@@ -15,6 +15,7 @@ namespace Mix2Api.Tests.Support;
 /// and an Akka.Hosting actor system (loopback, free port) with <see cref="TokenManagerHosting.WithTokenManager"/>. It joins
 /// <c>seed</c>, or itself when none. The failure detector is quick (unreachable within seconds); downing is
 /// left to the test.
+/// The token protocol crosses nodes with Hyperion, the serializer the node uses for Mix2Api's own types.
 /// <see cref="ActorSystem.Terminate"/> does not leave the cluster here, so <see cref="CrashAsync"/> looks like a crash.
 /// </summary>
 public sealed class TokenNode : IAsyncDisposable
@@ -25,6 +26,10 @@ public sealed class TokenNode : IAsyncDisposable
         akka.cluster.failure-detector.acceptable-heartbeat-pause = 2s
         akka.cluster.failure-detector.heartbeat-interval = 500ms
         akka.remote.retry-gate-closed-for = 1s
+        akka.actor.serializers.hyperion = "Akka.Serialization.HyperionSerializer, Akka.Serialization.Hyperion"
+        akka.actor.serialization-bindings {
+          "Mix2Api.Actors.Singleton.ITokenManagerMessage, Mix2Api.Actors" = hyperion
+        }
         """;
 
     private readonly IHost _host;
