@@ -165,6 +165,25 @@ public sealed class TokenManagerSpec : Akka.TestKit.Xunit2.TestKit, IAsyncLifeti
     }
 
     [Fact]
+    public async Task A_renewal_timer_that_fires_before_the_renewal_is_due_does_not_log_in()
+    {
+        var manager = Manager();
+        await IssuedAsync(manager, GetToken.Instance);
+        var replicator = DistributedData.Get(Sys).Replicator;
+        var newer = new TokenRecord("tok-from-another-incarnation", 5, DateTimeOffset.UtcNow.AddHours(1), DateTimeOffset.UtcNow, "elsewhere");
+        await replicator.Ask<IUpdateResponse>(TokenReplication.Publish(Akka.Cluster.Cluster.Get(Sys).SelfUniqueAddress, newer, WriteLocal.Instance), Max);
+        await AwaitAssertAsync(async () => Assert.Equal(5, (await manager.Ask<TokenStatus>(GetTokenStatus.Instance, Max)).Generation), Max);
+
+        // What a stale timer (a backoff retry armed before the newer token was adopted) delivers.
+        manager.Tell(RenewDue.Instance);
+        var status = await manager.Ask<TokenStatus>(GetTokenStatus.Instance, Max);
+
+        Assert.Equal((false, 1), (status.LoggingIn, status.LoginAttempts));
+        Assert.Equal(newer, await IssuedAsync(manager, GetToken.Instance));
+        Assert.Equal(1, _endpoint.Logins);
+    }
+
+    [Fact]
     public async Task A_failed_login_is_reported_and_backs_off_before_the_next_attempt()
     {
         _endpoint.StatusCode = 500;

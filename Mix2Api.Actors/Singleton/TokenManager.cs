@@ -106,16 +106,32 @@ public sealed class TokenManager : ReceiveActor, IWithTimers, IWithStash
         });
         Receive<LoginSucceeded>(OnLoginSucceeded);
         Receive<LoginFailed>(OnLoginFailed);
-        // The timer is set for when a renewal (or the retry after a backoff) is due, and replaced whenever the token changes.
-        Receive<RenewDue>(_ =>
-        {
-            if (!_loggingIn) StartLogin();
-        });
+        Receive<RenewDue>(_ => OnRenewDue());
         Receive<Changed>(Adopt);
         Receive<GetTokenStatus>(_ => Sender.Tell(Status()));
         Receive<UpdateSuccess>(_ => { });
         Receive<IUpdateResponse>(failure => _log.Warning("Token replication incomplete ({0}); gossip will finish it", failure.GetType().Name));
         Receive<GetSuccess>(_ => { });
+    }
+
+    /// <summary>
+    /// The timer fired for a renewal or for the retry after a backoff. A token adopted meanwhile (or a timer that
+    /// fires a little early) may mean it is not due yet: then wait for the rest.
+    /// </summary>
+    private void OnRenewDue()
+    {
+        if (_loggingIn) return;
+        if (_current is { } current && current.IsUsable(Now, _options.ExpirySkew))
+        {
+            var wait = RenewalSchedule.DelayFrom(current, _options.ExpirySkew, Now);
+            if (wait is null) return;
+            if (wait > TimeSpan.Zero)
+            {
+                Timers.StartSingleTimer(RenewTimer, RenewDue.Instance, wait.Value);
+                return;
+            }
+        }
+        StartLogin();
     }
 
     /// <summary>Someone needs a token the manager does not have: join the login in flight, or start one unless backing off.</summary>
