@@ -19,7 +19,6 @@ public sealed class RemoteSerializationTests : IDisposable
         new EndTurn("k", new TurnCompleted("s-1", null, "abc", 3, 1_000)),
         new EndTurn("k", new TurnAbandoned("s-1", 1_000)),
         new TurnRecorded(true),
-        new ProbeSession("k"),
         new TurnPlan(TurnKind.Continued, "s-1", "e-1", false, 3, false),
     };
 

@@ -22,9 +22,6 @@ public static class RedisStores
         await Eventually.TrueAsync(() => connection.IsAvailable, TimeSpan.FromSeconds(10), "Redis connection did not become available");
         return connection;
     }
-
-    public static ResilientKeyValueStore Resilient(RedisConnection connection, TimeProvider time, ILoggerFactory? loggers = null)
-        => new(connection, new MemoryKeyValueStore(time), (loggers ?? NullLoggerFactory.Instance).CreateLogger<ResilientKeyValueStore>());
 }
 
 /// <summary>Polling with an explicit maximum, for conditions that have no event to await.</summary>

@@ -23,12 +23,6 @@ internal static partial class ActorsLog
     [LoggerMessage(EventId = 4106, Level = LogLevel.Debug, Message = "Session entity passivated: key={KeyFp}")]
     public static partial void SessionPassivated(this ILogger logger, string keyFp);
 
-    [LoggerMessage(EventId = 4201, Level = LogLevel.Information, Message = "Upstream login ok: token={TokenFp} generation={Generation} expiresAt={ExpiresAt}")]
-    public static partial void TokenLoginOk(this ILogger logger, string tokenFp, long generation, string expiresAt);
-
-    [LoggerMessage(EventId = 4202, Level = LogLevel.Warning, Message = "Upstream login failed: {Error}; next attempt not before {RetryAt}")]
-    public static partial void TokenLoginFailed(this ILogger logger, string error, string retryAt);
-
     [LoggerMessage(EventId = 4203, Level = LogLevel.Information, Message = "Upstream rejected token={TokenFp}; recovery result={Result} token={NewTokenFp}")]
     public static partial void TokenRecovered(this ILogger logger, string tokenFp, string result, string newTokenFp);
 

@@ -7,6 +7,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Mix2Api.Actors.Sessions;
 
+using Mix2Api.Actors.Singleton;
+
 namespace Mix2Api.Actors.Hosting;
 
 /// <summary>Registry key of the "session" shard region.</summary>
@@ -61,6 +63,7 @@ public static class ActorsAkkaSetup
                     self.Join(self.SelfAddress);
                 }
             });
+        if (options.ManagedAuth) builder.WithTokenManager(options.Token);
         return PersistenceSetup.Configure(builder, options);
     }
 

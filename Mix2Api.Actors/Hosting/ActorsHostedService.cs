@@ -3,9 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Mix2Api.Actors.Diagnostics;
-using Mix2Api.Actors.Runtime;
 using Mix2Api.Actors.Sessions;
-using Mix2Api.Actors.Singleton;
 using Mix2Api.Actors.State;
 
 namespace Mix2Api.Actors.Hosting;
@@ -13,8 +11,9 @@ namespace Mix2Api.Actors.Hosting;
 /// <summary>
 /// Runs after the actor system started (registered after <c>AddAkka</c>): waits, bounded, until a session entity
 /// answers through the shard region (cluster up, coordinator known), so the first turns find their sessions; then
-/// the background parts that still live outside Akka (the token store's Redis connection and memory sweep, the
-/// token manager singleton). Start-up never blocks on Redis. On stop: hand the token lease over.
+/// the background parts that live outside Akka (the Redis connection the trace store uses).
+/// Start-up never blocks on Redis. (The token manager is a cluster singleton on the actor system: it hands over
+/// by itself when this node leaves.)
 /// </summary>
 internal sealed class ActorsHostedService(IServiceProvider services, ActorsOptions options, TimeProvider time, ILogger<ActorsHostedService> log)
     : IHostedService, IAsyncDisposable
@@ -23,21 +22,11 @@ internal sealed class ActorsHostedService(IServiceProvider services, ActorsOptio
     public static readonly TimeSpan ReadinessWait = TimeSpan.FromSeconds(30);
 
     private readonly CancellationTokenSource _stop = new();
-    private ITimer? _sweep;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await WaitForSessionRegionAsync(cancellationToken).ConfigureAwait(false);
         services.GetService<RedisConnection>()?.Start();
-        var memory = services.GetRequiredService<MemoryKeyValueStore>();
-        _sweep = time.CreateTimer(_ => memory.Sweep(), null, options.Store.MemorySweepInterval, options.Store.MemorySweepInterval);
-        if (services.GetService<TokenManagerSingleton>() is { } singleton)
-        {
-            // Let the first Redis probe finish (bounded) so a node does not take the lease in memory just because
-            // it started a moment before its connection; start-up itself never waits for Redis.
-            var firstProbe = services.GetService<RedisConnection>()?.FirstProbe ?? Task.CompletedTask;
-            _ = firstProbe.WaitAsync(options.Store.ConnectTimeout * 2, time).ContinueWith(_ => { if (!_stop.IsCancellationRequested) singleton.Start(); }, TaskScheduler.Default);
-        }
     }
 
     private async Task WaitForSessionRegionAsync(CancellationToken cancellationToken)
@@ -45,11 +34,10 @@ internal sealed class ActorsHostedService(IServiceProvider services, ActorsOptio
         var region = services.GetRequiredService<SessionRegion>();
         var system = services.GetRequiredService<ActorSystem>();
         WarmUpRemoteSerialization(system);
-        var probeKey = "probe:" + options.Cluster.NodeId;
         var deadline = time.GetUtcNow() + ReadinessWait;
         while (time.GetUtcNow() < deadline)
         {
-            if (await region.ProbeAsync(probeKey, TimeSpan.FromSeconds(2), cancellationToken).ConfigureAwait(false))
+            if (await region.ProbeAsync(TimeSpan.FromSeconds(2), cancellationToken).ConfigureAwait(false))
             {
                 log.ClusterNodeUp(Akka.Cluster.Cluster.Get(system).SelfAddress.ToString(), options.Cluster.Channel);
                 return;
@@ -81,25 +69,11 @@ internal sealed class ActorsHostedService(IServiceProvider services, ActorsOptio
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         await _stop.CancelAsync().ConfigureAwait(false);
-        if (services.GetService<TokenManagerSingleton>() is { IsStopped: false } singleton)
-        {
-            var reply = new Reply<bool>();
-            try
-            {
-                await singleton.TellAsync(new HandOver(reply), cancellationToken).ConfigureAwait(false);
-                await reply.Task.WaitAsync(options.Store.ConnectTimeout, time, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is TimeoutException or ActorStoppedException or OperationCanceledException)
-            {
-                singleton.Stop();
-            }
-        }
     }
 
     public ValueTask DisposeAsync()
     {
         // The container disposes the Redis connection and the stores it created.
-        _sweep?.Dispose();
         _stop.Dispose();
         return ValueTask.CompletedTask;
     }

@@ -12,7 +12,7 @@ public sealed record ActorsOptions
     /// <summary>UPSTREAM_BEARER_TOKEN: the token of mode static.</summary>
     public string? UpstreamBearerToken { get; init; }
 
-    /// <summary>REDIS_KEY_PREFIX: prefix of the token and lease keys (sessions use REDIS_SESSION_PREFIX).</summary>
+    /// <summary>REDIS_KEY_PREFIX: prefix of the Redis keys that are not session journal keys (traces, the split brain lease).</summary>
     public string KeyPrefix { get; init; } = "mix2api";
 
     public SessionOptions Sessions { get; init; } = new();
@@ -36,11 +36,9 @@ public sealed record ActorsOptions
         if (Sessions.Ttl <= TimeSpan.Zero) throw new ArgumentException("SESSION_TTL_MS must be positive");
         if (Sessions.AskTimeout <= TimeSpan.Zero) throw new ArgumentException("SESSION_ASK_TIMEOUT_MS must be positive");
         if (Cluster.Problems().FirstOrDefault() is { } problem) throw new ArgumentException(problem);
-        if (ManagedAuth)
-        {
-            _ = Token.ResolveTokenUrl();
-            new Coordination.LeaseSettings("token-manager", Cluster.NodeId, Token.LeaseTtl, Token.LeaseHeartbeat).Validate();
-        }
+        if (ManagedAuth) _ = Token.ResolveTokenUrl();
+        if (Token.LoginBackoff <= TimeSpan.Zero || Token.LoginBackoffMax < Token.LoginBackoff)
+            throw new ArgumentException("TOKEN_LOGIN_BACKOFF_MS must be positive and not above TOKEN_LOGIN_BACKOFF_MAX_MS");
         return this;
     }
 }

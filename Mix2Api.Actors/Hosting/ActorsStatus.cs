@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Cluster.Sharding;
 using Akka.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Mix2Api.Actors.Credentials;
 using Mix2Api.Actors.Singleton;
 using Mix2Api.Actors.State;
 
@@ -12,10 +13,8 @@ public sealed record ActorsStatusSnapshot(
     /// <summary>The session journal (SPEC §7.3 journal status).</summary>
     StoreHealth Journal,
     ClusterView Cluster,
-    /// <summary>managed auth only: this node's singleton state (Acquiring / Active / HandingOver / Stopped); null otherwise.</summary>
-    TokenManagerState? TokenManager,
-    /// <summary>The node hosting the token singleton; null until the token singleton reports it (filled when that branch is merged).</summary>
-    string? SingletonNode);
+    /// <summary>managed auth only: this node's replica of the token (fingerprint in ToString); null otherwise or before the first login.</summary>
+    TokenRecord? LocalToken);
 
 /// <summary>Reads the live status of this node's actors; the actor system is looked up only once it runs.</summary>
 public sealed class ActorsStatus(IServiceProvider services, ActorsOptions options)
@@ -49,21 +48,9 @@ public sealed class ActorsStatus(IServiceProvider services, ActorsOptions option
         }
     }
 
-    public ActorsStatusSnapshot Get()
-        => new(Journal, Cluster, services.GetService<TokenManagerSingleton>()?.State, SingletonNode: null);
+    public ActorsStatusSnapshot Get() => new(Journal, Cluster, services.GetService<ManagedCredentialProvider>()?.Replica.Current?.Token);
 
-    /// <summary>managed auth: the node holding the token lease and its fencing number (the token singleton replaces this).</summary>
-    public async Task<(string? Holder, long Fencing)> TokenLeaseAsync(CancellationToken cancellationToken)
-    {
-        if (!options.ManagedAuth || services.GetService<IKeyValueStore>() is not { } store) return (null, 0);
-        try
-        {
-            var lease = await Coordination.KeyValueLease.ReadHolderAsync(store, $"{options.KeyPrefix}:lease:token-manager", cancellationToken).ConfigureAwait(false);
-            return lease is { } held ? (held.Owner, held.Fencing) : (null, 0);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            return (null, 0);
-        }
-    }
+    /// <summary>managed auth: the TokenManager singleton's status (null when it did not answer in time, or not managed).</summary>
+    public Task<TokenStatus?> TokenStatusAsync(CancellationToken cancellationToken)
+        => services.GetService<ManagedCredentialProvider>() is { } tokens ? tokens.StatusAsync(cancellationToken) : Task.FromResult<TokenStatus?>(null);
 }

@@ -22,12 +22,6 @@ public sealed record StoreOptions
     /// <summary>REDIS_PING_INTERVAL_MS: health ping; a degraded store is retried this often.</summary>
     public TimeSpan PingInterval { get; init; } = TimeSpan.FromMilliseconds(1_000);
 
-    /// <summary>SESSION_MEMORY_MAX_ENTRIES: bound of the in-memory store (the entries closest to expiry are evicted first).</summary>
-    public int MemoryMaxEntries { get; init; } = 100_000;
-
-    /// <summary>SESSION_MEMORY_SWEEP_MS: how often expired in-memory entries are dropped.</summary>
-    public TimeSpan MemorySweepInterval { get; init; } = TimeSpan.FromMilliseconds(60_000);
-
     /// <summary>True when Redis is expected (the health <c>mode</c> is then <c>redis</c>).</summary>
     public bool UseRedis => Mode switch
     {

@@ -45,7 +45,6 @@ public sealed class SessionEntity : ReceivePersistentActor
 
         Command<BeginTurn>(Begin);
         Command<EndTurn>(End);
-        Command<ProbeSession>(_ => Sender.Tell(new TurnRecorded(false)));
         Command<SaveSnapshotSuccess>(saved =>
         {
             DeleteMessages(saved.Metadata.SequenceNr);

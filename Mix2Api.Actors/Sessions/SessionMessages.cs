@@ -27,5 +27,3 @@ public sealed record EndTurn(string SessionKey, SessionEvent Event) : ISessionMe
 /// <summary>The reply to <see cref="EndTurn"/>: whether the state changed and was journaled.</summary>
 public sealed record TurnRecorded(bool Written) : IMix2ApiMessage;
 
-/// <summary>Answered <see cref="TurnRecorded"/> without touching the state: proves the region can reach an entity (start-up readiness).</summary>
-public sealed record ProbeSession(string SessionKey) : ISessionMessage;

@@ -56,13 +56,16 @@ public sealed class SessionRegion : ISessionRegion
         }
     }
 
-    /// <summary>Asks an entity of this region to answer without touching any state: true once the path works (start-up readiness).</summary>
-    public async Task<bool> ProbeAsync(string key, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>
+    /// True once the region can place sessions: the shard coordinator answers with at least one region (start-up
+    /// readiness). Needs no journal, so a node whose Redis is down at start-up is ready as soon as its cluster is.
+    /// </summary>
+    public async Task<bool> ProbeAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
         try
         {
-            await Region.Ask<TurnRecorded>(new ProbeSession(key), timeout, cancellationToken).ConfigureAwait(false);
-            return true;
+            var regions = await Region.Ask<Akka.Cluster.Sharding.CurrentRegions>(Akka.Cluster.Sharding.GetCurrentRegions.Instance, timeout, cancellationToken).ConfigureAwait(false);
+            return regions.Regions.Count > 0;
         }
         catch (Exception ex) when (ex is AskTimeoutException or TaskCanceledException)
         {

@@ -30,17 +30,11 @@ public sealed record TokenOptions
     /// <summary>UPSTREAM_TOKEN_TIMEOUT_MS: the whole login exchange.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromMilliseconds(10_000);
 
-    /// <summary>UPSTREAM_TOKEN_EXPIRY_SKEW_MS: a token is used only while now + skew &lt; expiry; the singleton renews at expiry − 2 × skew.</summary>
+    /// <summary>UPSTREAM_TOKEN_EXPIRY_SKEW_MS: a token is used only while now + skew &lt; expiry; the singleton renews at expiry − 2 × skew (<see cref="RenewalSchedule"/>).</summary>
     public TimeSpan ExpirySkew { get; init; } = TimeSpan.FromMilliseconds(60_000);
 
     /// <summary>UPSTREAM_AUTH_RECOVERY_RETRY: forced refresh + retry per request after an upstream auth failure (read by the host).</summary>
     public int RecoveryRetry { get; init; } = 1;
-
-    /// <summary>TOKEN_LEASE_TTL_MS: the token manager singleton's lease; a dead holder is replaced within about this long.</summary>
-    public TimeSpan LeaseTtl { get; init; } = TimeSpan.FromMilliseconds(15_000);
-
-    /// <summary>TOKEN_LEASE_HEARTBEAT_MS: must be less than TOKEN_LEASE_TTL_MS / 2 (checked at start-up).</summary>
-    public TimeSpan LeaseHeartbeat { get; init; } = TimeSpan.FromMilliseconds(5_000);
 
     /// <summary>TOKEN_LOGIN_BACKOFF_MS: wait after a failed login before the next one; doubles per failure.</summary>
     public TimeSpan LoginBackoff { get; init; } = TimeSpan.FromMilliseconds(1_000);
@@ -48,8 +42,11 @@ public sealed record TokenOptions
     /// <summary>TOKEN_LOGIN_BACKOFF_MAX_MS: upper bound of the doubling backoff.</summary>
     public TimeSpan LoginBackoffMax { get; init; } = TimeSpan.FromMilliseconds(30_000);
 
-    /// <summary>REDIS_KEY_PREFIX: prefix of the token, lease and membership keys.</summary>
-    public string KeyPrefix { get; init; } = "mix2api";
+    /// <summary>
+    /// Longest a node waits for the token manager singleton when it has no usable token: one login plus time for a
+    /// singleton hand-over in progress (the proxy buffers meanwhile).
+    /// </summary>
+    public TimeSpan AskTimeout => Timeout + TimeSpan.FromSeconds(5);
 
     /// <summary>The login URL, or a clear configuration error.</summary>
     public Uri ResolveTokenUrl()

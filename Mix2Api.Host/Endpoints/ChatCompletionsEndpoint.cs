@@ -211,7 +211,10 @@ public sealed class ChatCompletionsEndpoint(
         return buffer.WrittenMemory;
     }
 
-    /// <summary>Sends the request with the current credential; after a 401/403, recovers once if the mode can.</summary>
+    /// <summary>
+    /// Sends the request with the current credential; after a rejection (401/403 or an auth-error payload, both
+    /// <see cref="StreamExit.UpstreamAuthRejected"/>), recovers up to UPSTREAM_AUTH_RECOVERY_RETRY times if the mode can.
+    /// </summary>
     private async Task<UpstreamCallResult> CallUpstreamAsync(HttpContext context, ReadOnlyMemory<byte> body, string? inboundBearer,
         RequestDeadlines deadlines, RequestReport report)
     {

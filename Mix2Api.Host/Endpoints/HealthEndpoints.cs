@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Mix2Api.Actors.Hosting;
+using Mix2Api.Actors.Singleton;
 using Mix2Api.Host.Diagnostics;
 using Mix2Api.Host.Hosting;
 using Mix2Api.Host.Upstream;
@@ -73,23 +74,44 @@ public sealed class HealthEndpoints(Mix2ApiSettings settings, UpstreamTarget tar
             w.WriteEndObject();
         }
         w.WriteEndArray();
-        // The node hosting the token singleton: reported by the token singleton once it runs on Akka.
-        if (status.SingletonNode is null) w.WriteString("singleton_node", "unknown"); else w.WriteString("singleton_node", status.SingletonNode);
+        // The node hosting the token singleton (managed auth; none otherwise, unknown when it did not answer within a second).
+        TokenStatus? tokenStatus = null;
+        if (settings.UpstreamAuthMode == "managed")
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+            timeout.CancelAfter(TimeSpan.FromSeconds(1));
+            tokenStatus = await actors.TokenStatusAsync(timeout.Token);
+        }
+        w.WriteString("singleton_node", settings.UpstreamAuthMode != "managed" ? "none" : tokenStatus?.SingletonNode ?? "unknown");
         if (settings.UpstreamAuthMode != "managed") w.WriteNull("token");
         else
         {
             w.WriteStartObject("token");
             w.WriteString("mode", "managed");
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
-            timeout.CancelAfter(TimeSpan.FromSeconds(1));
-            var (holder, fencing) = await actors.TokenLeaseAsync(timeout.Token);
-            if (holder is null) w.WriteNull("lease_holder"); else w.WriteString("lease_holder", holder);
-            w.WriteNumber("fencing", fencing);
-            w.WriteString("local_state", status.TokenManager?.ToString() ?? "none");
+            // Fingerprints only: the token itself never leaves memory, the replica and the upstream request.
+            var singleton = tokenStatus;
+            if (singleton is null) w.WriteNull("singleton_node"); else w.WriteString("singleton_node", singleton.SingletonNode);
+            WriteNullable(w, "fingerprint", singleton?.Fingerprint);
+            w.WriteNumber("generation", singleton?.Generation ?? status.LocalToken?.Generation ?? 0);
+            WriteNullable(w, "expires_at", singleton?.ExpiresAt);
+            WriteNullable(w, "last_refresh", singleton?.LastRefresh);
+            WriteNullable(w, "last_error", singleton?.LastError);
+            WriteNullable(w, "backoff_until", singleton?.BackoffUntil);
+            WriteNullable(w, "local_fingerprint", status.LocalToken?.Fingerprint);
             w.WriteEndObject();
         }
         w.WriteEndObject();
         await w.FlushAsync();
+    }
+
+    private static void WriteNullable(Utf8JsonWriter w, string name, string? value)
+    {
+        if (value is null) w.WriteNull(name); else w.WriteString(name, value);
+    }
+
+    private static void WriteNullable(Utf8JsonWriter w, string name, DateTimeOffset? value)
+    {
+        if (value is { } at) w.WriteString(name, at); else w.WriteNull(name);
     }
 
     private static async Task WriteStatus(HttpContext context, int status, string text)

@@ -33,8 +33,6 @@ public static class ActorsOptionsMapper
                 CommandTimeout = r.Millis(K.RedisCommandTimeout, 1),
                 JournalCommandTimeout = r.Millis(K.RedisJournalCommandTimeout, 1),
                 PingInterval = r.Millis(K.RedisPing, 10),
-                MemoryMaxEntries = r.Int(K.MemoryMaxEntries, 1),
-                MemorySweepInterval = r.Millis(K.MemorySweep, 10),
             },
             Token = new TokenOptions
             {
@@ -49,8 +47,6 @@ public static class ActorsOptionsMapper
                 Timeout = r.Millis(K.TokenTimeout, 1),
                 ExpirySkew = r.Millis(K.TokenSkew),
                 RecoveryRetry = r.Int(K.TokenRecovery, 0, 10),
-                LeaseTtl = r.Millis(K.LeaseTtl, 100),
-                LeaseHeartbeat = r.Millis(K.LeaseHeartbeat, 10),
                 LoginBackoff = r.Millis(K.LoginBackoff, 1),
                 LoginBackoffMax = r.Millis(K.LoginBackoffMax, 1),
             },

@@ -20,9 +20,7 @@ public static class ActorsSettingKeys
     public static readonly SettingKey RedisJournalCommandTimeout = new("REDIS_JOURNAL_COMMAND_TIMEOUT_MS", "Mix2Api:Store:JournalCommandTimeoutMs", "1000", "Longest one session journal command may take before it fails (requests never wait longer than SESSION_ASK_TIMEOUT_MS).");
     public static readonly SettingKey RedisCommandTimeout = new("REDIS_COMMAND_TIMEOUT_MS", "Mix2Api:Store:CommandTimeoutMs", "250", "Longest a request waits for one Redis command before using memory.");
     public static readonly SettingKey RedisPing = new("REDIS_PING_INTERVAL_MS", "Mix2Api:Store:PingIntervalMs", "1000", "Redis health ping interval (degraded → recovered).");
-    public static readonly SettingKey MemoryMaxEntries = new("SESSION_MEMORY_MAX_ENTRIES", "Mix2Api:Store:MemoryMaxEntries", "100000", "Bound of the in-memory store.");
-    public static readonly SettingKey MemorySweep = new("SESSION_MEMORY_SWEEP_MS", "Mix2Api:Store:MemorySweepMs", "60000", "Sweep interval of expired in-memory records.");
-    public static readonly SettingKey KeyPrefix = new("REDIS_KEY_PREFIX", "Mix2Api:Store:KeyPrefix", "mix2api", "Prefix of the token, token-lease and split-brain-resolver lease keys.");
+    public static readonly SettingKey KeyPrefix = new("REDIS_KEY_PREFIX", "Mix2Api:Store:KeyPrefix", "mix2api", "Prefix of the Redis keys that are not session journal keys: sampled traces and the split-brain-resolver lease.");
     public static readonly SettingKey TokenUrl = new("UPSTREAM_TOKEN_URL", "Mix2Api:Token:Url", "", "Managed auth: login URL (default UPSTREAM_API_BASE + UPSTREAM_TOKEN_PATH).");
     public static readonly SettingKey TokenPath = new("UPSTREAM_TOKEN_PATH", "Mix2Api:Token:Path", "/v2/token", "Managed auth: login path under UPSTREAM_API_BASE.");
     public static readonly SettingKey TokenMethod = new("UPSTREAM_TOKEN_METHOD", "Mix2Api:Token:Method", "POST", "Managed auth: login HTTP method.");
@@ -33,8 +31,6 @@ public static class ActorsSettingKeys
     public static readonly SettingKey TokenTimeout = new("UPSTREAM_TOKEN_TIMEOUT_MS", "Mix2Api:Token:TimeoutMs", "10000", "Managed auth: login timeout.");
     public static readonly SettingKey TokenSkew = new("UPSTREAM_TOKEN_EXPIRY_SKEW_MS", "Mix2Api:Token:ExpirySkewMs", "60000", "Managed auth: renew this long before expiry.");
     public static readonly SettingKey TokenRecovery = new("UPSTREAM_AUTH_RECOVERY_RETRY", "Mix2Api:Token:RecoveryRetry", "1", "Forced refreshes (each followed by one retry) after an upstream 401/403.");
-    public static readonly SettingKey LeaseTtl = new("TOKEN_LEASE_TTL_MS", "Mix2Api:Token:LeaseTtlMs", "15000", "Managed auth: TTL of the cluster-wide token-manager lease.");
-    public static readonly SettingKey LeaseHeartbeat = new("TOKEN_LEASE_HEARTBEAT_MS", "Mix2Api:Token:LeaseHeartbeatMs", "5000", "Managed auth: lease heartbeat; must be < TOKEN_LEASE_TTL_MS / 2.");
     public static readonly SettingKey LoginBackoff = new("TOKEN_LOGIN_BACKOFF_MS", "Mix2Api:Token:LoginBackoffMs", "1000", "Managed auth: first backoff after a failed login (doubles).");
     public static readonly SettingKey LoginBackoffMax = new("TOKEN_LOGIN_BACKOFF_MAX_MS", "Mix2Api:Token:LoginBackoffMaxMs", "30000", "Managed auth: longest backoff after failed logins.");
 
@@ -42,8 +38,8 @@ public static class ActorsSettingKeys
     [
         SessionKeyMode, SessionKeyHeader, SessionTtl, SessionFromExchange, SessionPrefix, SessionEntityIdle, SessionAskTimeout,
         ClusterHostname, ClusterPublicHostname, ClusterPort, ClusterSeedNodes,
-        StoreMode, RedisUrl, RedisConnectTimeout, RedisJournalCommandTimeout, RedisCommandTimeout, RedisPing, MemoryMaxEntries, MemorySweep, KeyPrefix,
+        StoreMode, RedisUrl, RedisConnectTimeout, RedisJournalCommandTimeout, RedisCommandTimeout, RedisPing, KeyPrefix,
         TokenUrl, TokenPath, TokenMethod, TokenHeaders, TokenBody, TokenField, TokenExpiresInField, TokenTimeout, TokenSkew,
-        TokenRecovery, LeaseTtl, LeaseHeartbeat, LoginBackoff, LoginBackoffMax,
+        TokenRecovery, LoginBackoff, LoginBackoffMax,
     ];
 }

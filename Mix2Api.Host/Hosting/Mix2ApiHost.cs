@@ -194,7 +194,7 @@ public static class Mix2ApiHost
         services.AddSingleton<ShardRegionView>();
         services.AddSingleton<ISessionView>(sp => sp.GetRequiredService<ShardRegionView>());
         services.AddSingleton<IShardView>(sp => sp.GetRequiredService<ShardRegionView>());
-        services.AddSingleton<ITokenView>(sp => new CredentialTokenView(settings, sp.GetService<Mix2Api.Actors.Singleton.TokenRefresher>()));
+        services.AddSingleton<ITokenView>(sp => new CredentialTokenView(settings, sp.GetService<Mix2Api.Actors.Credentials.ManagedCredentialProvider>()));
         services.AddSingleton<AdminApi>();
     }
 

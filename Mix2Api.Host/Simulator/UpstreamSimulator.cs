@@ -48,6 +48,9 @@ public sealed class UpstreamSimulator
     /// <summary>When set, chat requests need a bearer issued by the token route and not revoked or expired.</summary>
     public bool RequireToken { get; set; }
 
+    /// <summary>How a chat request with an unknown, revoked or expired bearer is answered.</summary>
+    public TokenRejection TokenRejection { get; set; }
+
     /// <summary>Lifetime (<c>expires_in</c>) of tokens issued from now on.</summary>
     public TimeSpan TokenLifetime { get => _tokens.Lifetime; set => _tokens.Lifetime = value; }
 
@@ -85,7 +88,7 @@ public sealed class UpstreamSimulator
 
     public void FailNextLogins(int count = 1, TokenFailure kind = TokenFailure.ServerError) => _tokens.FailNext(count, kind);
 
-    /// <summary>Makes every issued token unknown: the next chat gets 401 <c>token expired</c> when <see cref="RequireToken"/> is set.</summary>
+    /// <summary>Makes every issued token unknown: the next chat gets <c>token expired</c> (see <see cref="TokenRejection"/>) when <see cref="RequireToken"/> is set.</summary>
     public void RevokeAllTokens() => _tokens.RevokeAll();
 
     public void RevokeToken(string token) => _tokens.Revoke(token);
@@ -177,7 +180,7 @@ public sealed class UpstreamSimulator
     private SimScript SelectScript(SimulatedRequest request, SimRequestFacts facts)
     {
         if (RequireToken && !_tokens.IsValid(request.BearerToken))
-            return new SimScript("rejected:token", new SimStep.Reply(401, SimScripts.ErrorObject("token expired")));
+            return new SimScript("rejected:token", new SimStep.Reply(TokenRejection == TokenRejection.AuthErrorPayload ? 200 : 401, SimScripts.ErrorObject("token expired")));
         if (request.Body is not { ValueKind: System.Text.Json.JsonValueKind.Object })
             return new SimScript("rejected:body", new SimStep.Reply(400, SimScripts.ErrorObject("simulator: the request body must be a JSON object")));
         if (facts.Directive is { } directive)

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Headers;
+using Mix2Api.Actors.Credentials;
 using Mix2Api.Host.Hosting;
+using Mix2Api.Streams.Protocol;
 using Mix2Api.Streams.Sse;
 using Mix2Api.Streams.Supervision;
 
@@ -9,7 +11,9 @@ namespace Mix2Api.Host.Upstream;
 /// <summary>
 /// Sends chat requests upstream over one pooled <see cref="SocketsHttpHandler"/>: keep-alive, no
 /// redirects, no decompression surprises, a connect timeout; retries only before any byte came back,
-/// only for connection failures and 502/503/504, with exponential backoff and jitter (SPEC §6).
+/// only for connection failures and 502/503/504, with exponential backoff and jitter (SPEC §6). A rejected
+/// credential is <see cref="StreamExit.UpstreamAuthRejected"/>: 401/403, or a JSON reply of any status whose
+/// error text is an auth error (digest §6), so the endpoint recovers from both the same way.
 /// </summary>
 public sealed class UpstreamClient : IDisposable
 {
@@ -85,14 +89,35 @@ public sealed class UpstreamClient : IDisposable
         }
 
         var status = (int)response.StatusCode;
-        if (status is >= 200 and < 300) return new UpstreamCallResult(response, null, status, null);
+        if (status is >= 200 and < 300)
+        {
+            if (!IsJson(response)) return new UpstreamCallResult(response, null, status, null);
+            // A JSON reply is read whole anyway; buffer it here so a 200 that says "token expired" (digest §6) is
+            // recognised before anything reaches the client, and the endpoint reads the same bytes afterwards.
+            byte[] json;
+            try
+            {
+                await response.Content.LoadIntoBufferAsync(deadlines.Token);
+                json = await response.Content.ReadAsByteArrayAsync(deadlines.Token);
+            }
+            catch (Exception ex) when (ex is IOException or HttpRequestException)
+            {
+                response.Dispose();
+                return new UpstreamCallResult(null, StreamExit.UpstreamBodyFailed, status, ex.GetType().Name);
+            }
+            if (!UpstreamAuthFailure.IsAuthFailure(status, JsonReplyAdapter.ErrorText(json))) return new UpstreamCallResult(response, null, status, null);
+            response.Dispose();
+            return new UpstreamCallResult(null, StreamExit.UpstreamAuthRejected, status, "auth error payload");
+        }
 
         var retryAfter = response.Headers.RetryAfter?.Delta
             ?? (response.Headers.RetryAfter?.Date is { } date ? date - _time.GetUtcNow() : null);
         // Drain a little of the error body so the connection can be reused; its content is never echoed raw.
+        string? errorText = null;
         try
         {
-            await response.Content.ReadAsByteArrayAsync(deadlines.Token).WaitAsync(TimeSpan.FromSeconds(1), _time);
+            var errorBody = await response.Content.ReadAsByteArrayAsync(deadlines.Token).WaitAsync(TimeSpan.FromSeconds(1), _time);
+            if (IsJson(response)) errorText = JsonReplyAdapter.ErrorText(errorBody);
         }
         catch (Exception)
         {
@@ -100,12 +125,15 @@ public sealed class UpstreamClient : IDisposable
         response.Dispose();
         var exit = status switch
         {
-            401 or 403 => StreamExit.UpstreamAuthRejected,
+            _ when UpstreamAuthFailure.IsAuthFailure(status, errorText) => StreamExit.UpstreamAuthRejected,
             429 => StreamExit.UpstreamRateLimited,
             _ => StreamExit.UpstreamHttpError,
         };
         return new UpstreamCallResult(null, exit, status, $"HTTP {status}") { RetryAfter = retryAfter };
     }
+
+    private static bool IsJson(HttpResponseMessage response)
+        => response.Content.Headers.ContentType?.MediaType?.Contains("json", StringComparison.OrdinalIgnoreCase) == true;
 
     private static bool IsTimeout(Exception ex)
     {

@@ -60,6 +60,24 @@ public static class JsonReplyAdapter
         return buffer.WrittenSpan.ToArray();
     }
 
+    /// <summary>
+    /// The error text of a JSON reply by the same rules as <see cref="ToUiStream"/> (digest §3.3), or null when it
+    /// carries none or is not JSON. The host matches it against the auth-error phrases (digest §6).
+    /// </summary>
+    public static string? ErrorText(ReadOnlySpan<byte> json)
+    {
+        var reader = new Utf8JsonReader(json);
+        try
+        {
+            using var doc = JsonDocument.ParseValue(ref reader);
+            return doc.RootElement.ValueKind == JsonValueKind.Object ? ErrorOf(doc.RootElement) : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
     private static void Frame(ArrayBufferWriter<byte> buffer, Utf8JsonWriter w, string type, string field, string value)
     {
         Write(buffer, "data: "u8);

@@ -88,6 +88,20 @@ public class SimulatorTokenTests
     }
 
     [Fact]
+    public async Task With_the_auth_error_payload_mode_a_rejected_bearer_gets_200_json_saying_token_expired()
+    {
+        await using var server = await SimulatorServer.StartAsync(new SimulatorOptions { RequireToken = true });
+        using var client = SimHttp.Client(server);
+        server.Simulator.TokenRejection = TokenRejection.AuthErrorPayload;
+
+        using var response = await client.SendAsync(SimHttp.Chat("hi", bearer: "sim-token-999"));
+
+        Assert.Equal(200, (int)response.StatusCode);
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("""{"error":{"message":"token expired"}}""", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task Every_request_is_recorded_with_headers_raw_and_parsed_body()
     {
         await using var server = await SimulatorServer.StartAsync();
