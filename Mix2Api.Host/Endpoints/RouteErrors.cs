@@ -1,5 +1,6 @@
 using Mix2Api.Host.Http;
 using Mix2Api.Streams.Output;
+using Mix2Api.Streams.Supervision;
 
 namespace Mix2Api.Host.Endpoints;
 
@@ -42,6 +43,7 @@ public static class RouteErrors
     public static Task WriteAsync(HttpContext context)
     {
         var status = context.Response.StatusCode;
+        context.Report().End(status >= 500 ? StreamExit.AdapterFault : StreamExit.RequestInvalid);
         var route = $"{context.Request.Method} {context.Request.Path}";
         var error = status switch
         {

@@ -1,3 +1,6 @@
+using Akka.Actor;
+using Akka.Configuration;
+using Akka.Streams;
 using Mix2Api.Actors.Hosting;
 using Mix2Api.Host.Diagnostics;
 using Mix2Api.Host.Endpoints;
@@ -88,6 +91,11 @@ public static class Mix2ApiHost
         services.AddSingleton<ActorsMetrics>();
         services.AddSingleton<RequestReporter>();
         services.AddSingleton<UpstreamClient>();
+        // SEAM (integration with the akka-core branch): the one place the request graphs get their ActorSystem
+        // and materializer. Replace these two registrations with Akka.Hosting's ActorSystem "mix2api" and a
+        // materializer created from it; nothing else in the graph code knows where they come from.
+        services.AddSingleton(_ => ActorSystem.Create("mix2api", LocalStreamsConfig));
+        services.AddSingleton<IMaterializer>(sp => sp.GetRequiredService<ActorSystem>().Materializer(namePrefix: "chat"));
         var actors = simulator is null ? settings.Actors
             : settings.Actors with { Token = settings.Actors.Token with { ApiBase = simulator.BaseUrl.ToString() } };
         services.AddMix2ApiActors(actors);
@@ -102,8 +110,21 @@ public static class Mix2ApiHost
         if (simulator is not null)
             app.Lifetime.ApplicationStopped.Register(() => simulator.DisposeAsync().AsTask().GetAwaiter().GetResult());
         _ = app.Services.GetRequiredService<ShutdownCoordinator>();
+        // Start the actor system with the node, not on the first request.
+        _ = app.Services.GetRequiredService<IMaterializer>();
         return app;
     }
+
+    /// <summary>A local actor system for the request graphs only (see the seam above); Akka's own logging stays quiet.</summary>
+    private static readonly Config LocalStreamsConfig = ConfigurationFactory.ParseString("""
+        akka {
+          actor.provider = local
+          loglevel = WARNING
+          stdout-loglevel = WARNING
+          log-dead-letters = off
+          log-dead-letters-during-shutdown = off
+        }
+        """);
 
     private static void MapRoutes(WebApplication app)
     {

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
 using Mix2Api.Host.Hosting;
-using Mix2Api.Streams.Sse;
 using Mix2Api.Streams.Supervision;
 
 namespace Mix2Api.Host.Upstream;
@@ -10,6 +9,8 @@ namespace Mix2Api.Host.Upstream;
 /// Sends chat requests upstream over one pooled <see cref="SocketsHttpHandler"/>: keep-alive, no
 /// redirects, no decompression surprises, a connect timeout; retries only before any byte came back,
 /// only for connection failures and 502/503/504, with exponential backoff and jitter (SPEC §6).
+/// Returns a 2xx response or throws a typed failure (<see cref="UpstreamStatusException"/>,
+/// <see cref="UpstreamConnectException"/>); which exit that is, Supervision decides.
 /// </summary>
 public sealed class UpstreamClient : IDisposable
 {
@@ -34,22 +35,26 @@ public sealed class UpstreamClient : IDisposable
         }, disposeHandler: true);
     }
 
-    public async Task<UpstreamCallResult> SendAsync(Uri url, ReadOnlyMemory<byte> body, string requestId,
-        string? bearer, RequestDeadlines deadlines)
+    public async Task<HttpResponseMessage> SendAsync(Uri url, ReadOnlyMemory<byte> body, string requestId,
+        string? bearer, CancellationToken cancellationToken)
     {
         for (var attempt = 0; ; attempt++)
         {
-            var result = await SendOnceAsync(url, body, requestId, bearer, deadlines);
-            var retryable = result.Failure == StreamExit.UpstreamConnectFailed
-                || (result.Failure == StreamExit.UpstreamHttpError && result.Status is 502 or 503 or 504);
-            if (!retryable || attempt >= _settings.RetryCount || deadlines.Token.IsCancellationRequested) return result;
-            var backoff = _settings.RetryBase * Math.Pow(2, attempt) * (0.5 + Random.Shared.NextDouble());
-            await Task.Delay(backoff, _time, deadlines.Token);
+            try
+            {
+                return await SendOnceAsync(url, body, requestId, bearer, cancellationToken);
+            }
+            catch (Exception ex) when (attempt < _settings.RetryCount && !cancellationToken.IsCancellationRequested
+                && ex is UpstreamConnectException { TimedOut: false } or UpstreamStatusException { Status: 502 or 503 or 504 })
+            {
+                var backoff = _settings.RetryBase * Math.Pow(2, attempt) * (0.5 + Random.Shared.NextDouble());
+                await Task.Delay(backoff, _time, cancellationToken);
+            }
         }
     }
 
-    private async Task<UpstreamCallResult> SendOnceAsync(Uri url, ReadOnlyMemory<byte> body, string requestId,
-        string? bearer, RequestDeadlines deadlines)
+    private async Task<HttpResponseMessage> SendOnceAsync(Uri url, ReadOnlyMemory<byte> body, string requestId,
+        string? bearer, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, url)
         {
@@ -69,42 +74,36 @@ public sealed class UpstreamClient : IDisposable
         HttpResponseMessage response;
         try
         {
-            response = await _invoker.SendAsync(request, deadlines.Token);
+            response = await _invoker.SendAsync(request, cancellationToken);
         }
-        catch (OperationCanceledException) when (deadlines.Cause != DeadlineCause.None)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             throw;
         }
         catch (Exception ex) when (IsTimeout(ex))
         {
-            return new UpstreamCallResult(null, StreamExit.UpstreamConnectTimedOut, null, null);
+            throw new UpstreamConnectException(timedOut: true, null, ex);
         }
         catch (HttpRequestException ex)
         {
-            return new UpstreamCallResult(null, StreamExit.UpstreamConnectFailed, null, ex.HttpRequestError.ToString());
+            throw new UpstreamConnectException(timedOut: false, ex.HttpRequestError.ToString(), ex);
         }
 
         var status = (int)response.StatusCode;
-        if (status is >= 200 and < 300) return new UpstreamCallResult(response, null, status, null);
+        if (status is >= 200 and < 300) return response;
 
         var retryAfter = response.Headers.RetryAfter?.Delta
             ?? (response.Headers.RetryAfter?.Date is { } date ? date - _time.GetUtcNow() : null);
         // Drain a little of the error body so the connection can be reused; its content is never echoed raw.
         try
         {
-            await response.Content.ReadAsByteArrayAsync(deadlines.Token).WaitAsync(TimeSpan.FromSeconds(1), _time);
+            await response.Content.ReadAsByteArrayAsync(cancellationToken).WaitAsync(TimeSpan.FromSeconds(1), _time);
         }
         catch (Exception)
         {
         }
         response.Dispose();
-        var exit = status switch
-        {
-            401 or 403 => StreamExit.UpstreamAuthRejected,
-            429 => StreamExit.UpstreamRateLimited,
-            _ => StreamExit.UpstreamHttpError,
-        };
-        return new UpstreamCallResult(null, exit, status, $"HTTP {status}") { RetryAfter = retryAfter };
+        throw new UpstreamStatusException(status, retryAfter);
     }
 
     private static bool IsTimeout(Exception ex)
