@@ -57,6 +57,8 @@ public static class ResponseSink
             public override void PreStart()
             {
                 _onFlushed = GetAsyncCallback<Task<FlushResult>>(OnFlushed);
+                // The upstream may finish while the last flush is still pending: the stage ends itself, after it.
+                SetKeepGoing(true);
                 Pull(_in);
             }
 
@@ -92,7 +94,7 @@ public static class ResponseSink
                     return;
                 }
                 var task = _pendingFlush = flush.AsTask();
-                task.ContinueWith(static (t, s) => ((Logic)s!)._onFlushed!(t), this, TaskContinuationOptions.ExecuteSynchronously);
+                task.ContinueWith(static (t, s) => ((Logic)s!)._onFlushed!(t), this, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             }
 
             private void OnFlushed(Task<FlushResult> flush)
@@ -139,7 +141,7 @@ public static class ResponseSink
                     {
                         var (progress, error) = ((ResponseProgress, Exception))s!;
                         progress.Fail(error);
-                    }, (_progress, failure), TaskContinuationOptions.ExecuteSynchronously);
+                    }, (_progress, failure), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
                 }
                 else _progress.Fail(failure);
                 FailStage(failure);

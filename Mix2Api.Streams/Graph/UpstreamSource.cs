@@ -75,7 +75,7 @@ public static class UpstreamSource
                     return;
                 }
                 _body.Track(opening, null);
-                opening.ContinueWith(static (t, s) => ((Logic)s!).Deliver(t), this, TaskContinuationOptions.ExecuteSynchronously);
+                opening.ContinueWith(static (t, s) => ((Logic)s!).Deliver(t), this, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             }
 
             private void Deliver(Task<Stream> opening)
@@ -123,7 +123,7 @@ public static class UpstreamSource
                 }
                 var task = probe.AsTask();
                 _body.Track(task, null);
-                task.ContinueWith(static (t, s) => ((Logic)s!).DeliverReadable(t), this, TaskContinuationOptions.ExecuteSynchronously);
+                task.ContinueWith(static (t, s) => ((Logic)s!).DeliverReadable(t), this, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             }
 
             private void DeliverReadable(Task<int> probe)
@@ -162,7 +162,7 @@ public static class UpstreamSource
                 {
                     var (logic, rented) = ((Logic, byte[]))s!;
                     if (!logic._stopped) logic._onRead!((t, rented));
-                }, (this, buffer), TaskContinuationOptions.ExecuteSynchronously);
+                }, (this, buffer), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             }
 
             private void OnRead(Task<int> read, byte[] buffer)

@@ -24,6 +24,8 @@ public static class ChatStreamSupervision
     /// <param name="outcome">What the chat turn saw; its finish reason decides a completed graph's exit.</param>
     public static ExitDecision Decide(Exception? failure, StreamOutcome? outcome) => failure switch
     {
+        // A kill switch's task hands its reason over wrapped; the reason is what counts.
+        AggregateException { InnerExceptions: [var only] } => Decide(only, outcome),
         null => outcome?.FinishReason switch
         {
             null => ExitDecision.Of(StreamExit.AdapterFault), // completed without a finish: a bug of ours
