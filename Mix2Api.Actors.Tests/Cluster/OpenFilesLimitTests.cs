@@ -14,8 +14,8 @@ public sealed class OpenFilesLimitTests
     [Theory]
     [InlineData(null, null)]
     [InlineData(100L, 1)]
-    [InlineData(1256L, 500)]
-    [InlineData(20000L, 9872)]
+    [InlineData(1256L, 452)]
+    [InlineData(20000L, 9824)]
     public void The_budget_is_two_descriptors_per_request_after_a_reserve(long? limit, int? expected)
         => Assert.Equal(expected, FileDescriptorBudget.MaxRequests(limit));
 

@@ -7,8 +7,12 @@ namespace Mix2Api.Host.Hosting;
 /// </summary>
 public static class FileDescriptorBudget
 {
-    /// <summary>Descriptors kept for everything else: listeners, Redis, files, the runtime's own.</summary>
-    public const int Reserve = 256;
+    /// <summary>
+    /// Descriptors kept for everything else: listeners, Redis, files, the runtime's own (one per loaded
+    /// assembly). With the actor system and the request graphs, 256 no longer sufficed: at a 400 limit the node
+    /// ran out of descriptors and aborted (OpenFilesLimitTests); 352 was measured to hold there.
+    /// </summary>
+    public const int Reserve = 352;
 
     /// <summary>The soft RLIMIT_NOFILE, or null where it cannot be read (not Linux, or unlimited).</summary>
     public static long? OpenFilesLimit()
