@@ -8,9 +8,10 @@ namespace Mix2Api.Host.Hosting;
 public static class FileDescriptorBudget
 {
     /// <summary>
-    /// Descriptors kept for everything else: listeners, Redis, files, the runtime's own (one per loaded
-    /// assembly). With the actor system and the request graphs, 256 no longer sufficed: at a 400 limit the node
-    /// ran out of descriptors and aborted (OpenFilesLimitTests); 352 was measured to hold there.
+    /// Descriptors kept for everything else: listeners, Redis, files, the runtime's own. The runtime keeps one
+    /// open per loaded assembly, about 215 in a node with its actor system (measured); refused clients' connections
+    /// need some too. 256 no longer sufficed once the actor system loaded: at a 400 limit the node ran out and
+    /// aborted (OpenFilesLimitTests).
     /// </summary>
     public const int Reserve = 352;
 
