@@ -1,4 +1,3 @@
-using System.IO.Pipelines;
 using System.Text.Json;
 using Mix2Api.Streams.Anthropic;
 using Mix2Api.Streams.Protocol;
@@ -11,12 +10,12 @@ public class AnthropicMessageAggregatorTests
 {
     private static async Task<JsonElement> AggregateAsync(Action<AnthropicMessageAggregator> write)
     {
-        var pipe = new Pipe();
-        var aggregator = new AnthropicMessageAggregator(pipe.Writer, "msg_test", "claude-test");
+        var aggregator = new AnthropicMessageAggregator("msg_test", "claude-test");
         write(aggregator);
-        await aggregator.FlushAsync(CancellationToken.None);
-        await pipe.Writer.CompleteAsync();
-        return JsonDocument.Parse(await GraphRun.ReadToEndAsync(pipe.Reader)).RootElement.Clone();
+        var bytes = aggregator.TakeWritten()!;
+        var message = JsonDocument.Parse(bytes.Span.ToArray()).RootElement.Clone();
+        bytes.Release();
+        return await Task.FromResult(message);
     }
 
     [Fact]
@@ -78,13 +77,9 @@ public class AnthropicMessageAggregatorTests
     [Fact]
     public async Task Nothing_is_written_before_finish_so_failures_stay_http_statuses()
     {
-        var pipe = new Pipe();
-        var aggregator = new AnthropicMessageAggregator(pipe.Writer, "msg_test", "m");
+        var aggregator = new AnthropicMessageAggregator("msg_test", "m");
         aggregator.Content("text");
-        aggregator.Heartbeat();
         aggregator.Fail(new Mix2Api.Streams.Output.ErrorBody("m", "api_error", null));
-        Assert.False(aggregator.HasStarted);
-        Assert.False(aggregator.WantsHeartbeat);
-        Assert.Equal(0, aggregator.UnflushedBytes);
+        Assert.Null(aggregator.TakeWritten());
     }
 }

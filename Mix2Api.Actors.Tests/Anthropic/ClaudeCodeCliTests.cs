@@ -155,10 +155,12 @@ public sealed class ClaudeCodeCliTests(ITestOutputHelper output) : IAsyncLifetim
             await context.Request.Body.CopyToAsync(body);
             captured.Enqueue((context.Request.Path + context.Request.QueryString, new HeaderDictionary(new Dictionary<string, Microsoft.Extensions.Primitives.StringValues>(context.Request.Headers, StringComparer.OrdinalIgnoreCase)), body.ToArray()));
             context.Response.ContentType = "text/event-stream";
-            var writer = new AnthropicSseWriter(context.Response.BodyWriter, AnthropicIds.MessageId(), "captured", 1);
+            var writer = new AnthropicSseWriter(AnthropicIds.MessageId(), "captured", 1);
             writer.Content("Captured.");
             writer.Finish("stop", new UsageFigures(1, 1));
-            await writer.FlushAsync(context.RequestAborted);
+            var bytes = writer.TakeWritten()!;
+            await context.Response.Body.WriteAsync(bytes.Span.ToArray(), context.RequestAborted);
+            bytes.Release();
         });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

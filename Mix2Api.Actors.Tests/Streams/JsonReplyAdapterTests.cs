@@ -8,11 +8,8 @@ namespace Mix2Api.Tests.Streams;
 /// <summary>A non-SSE JSON reply goes through the same graph; errors in any shape never become content.</summary>
 public class JsonReplyAdapterTests
 {
-    private static async Task<(Mix2Api.Streams.Graph.StreamOutcome Outcome, string Output)> RunAsync(string json)
-    {
-        using var run = new GraphRun();
-        return await run.RunAsync(new MemoryStream(JsonReplyAdapter.ToUiStream(Encoding.UTF8.GetBytes(json))));
-    }
+    private static async Task<(ExitDecision Decision, Mix2Api.Streams.Graph.StreamOutcome Outcome, string Output)> RunAsync(string json)
+        => await new GraphRun().RunAsync(new MemoryStream(JsonReplyAdapter.ToUiStream(Encoding.UTF8.GetBytes(json))));
 
     [Theory]
     [InlineData("""{"content":"答案","messageMetadata":{"sessionId":"s1"}}""")]
@@ -20,9 +17,9 @@ public class JsonReplyAdapterTests
     [InlineData("""{"parts":[{"type":"text","text":"答"},{"type":"reasoning","text":"x"},{"type":"text","text":"案"}],"messageMetadata":{"sessionId":"s1"}}""")]
     public async Task Text_replies_become_one_completed_answer(string json)
     {
-        var (outcome, output) = await RunAsync(json);
+        var (decision, outcome, output) = await RunAsync(json);
         var t = ClientTranscript.Parse(output);
-        Assert.Equal(StreamExit.Completed, outcome.Exit);
+        Assert.Equal(StreamExit.Completed, decision.Exit);
         Assert.Equal("答案", t.Content);
         Assert.Equal("s1", outcome.SessionId);
     }
@@ -37,9 +34,9 @@ public class JsonReplyAdapterTests
     [InlineData("""<html>""", "upstream reply is not valid JSON")]
     public async Task Error_shapes_and_textless_replies_are_upstream_errors_never_content(string json, string detail)
     {
-        var (outcome, output) = await RunAsync(json);
-        Assert.Equal(StreamExit.UpstreamErrorFrame, outcome.Exit);
-        Assert.Equal(detail, outcome.Detail);
+        var (decision, _, output) = await RunAsync(json);
+        Assert.Equal(StreamExit.UpstreamErrorFrame, decision.Exit);
+        Assert.Equal(detail, decision.Detail);
         Assert.Equal("", output);
     }
 }

@@ -83,9 +83,8 @@ public class SseDecodingTests
 
     private static async Task<(StreamExit, string)> RunAsync(Stream upstream)
     {
-        using var run = new GraphRun();
-        var (outcome, output) = await run.RunAsync(upstream);
-        return (outcome.Exit, output);
+        var (decision, _, output) = await new GraphRun().RunAsync(upstream);
+        return (decision.Exit, output);
     }
 
     private static byte[] Encode(string newline)

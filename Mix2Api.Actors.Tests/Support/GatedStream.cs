@@ -11,11 +11,18 @@ public sealed class GatedStream : ReadOnlyTestStream
 {
     private readonly Channel<byte[]> _chunks = Channel.CreateUnbounded<byte[]>();
     private TaskCompletionSource _waiting = NewSignal();
+    private readonly TaskCompletionSource _readCancelled = NewSignal();
     private byte[] _current = [];
     private int _offset;
 
     /// <summary>Completes when a read finds nothing pushed and starts to wait; renewed by <see cref="Push"/>.</summary>
     public Task Waiting => Volatile.Read(ref _waiting).Task;
+
+    /// <summary>Completes when a waiting read was cancelled (the reader gave the upstream up).</summary>
+    public Task ReadCancelled => _readCancelled.Task;
+
+    /// <summary>True once a read returned 0 (the reader reached the end of the body).</summary>
+    public bool ReadToEnd { get; private set; }
 
     public void Push(string text) => Push(System.Text.Encoding.UTF8.GetBytes(text));
 
@@ -34,7 +41,19 @@ public sealed class GatedStream : ReadOnlyTestStream
             if (!_chunks.Reader.TryRead(out var next))
             {
                 Volatile.Read(ref _waiting).TrySetResult();
-                if (!await _chunks.Reader.WaitToReadAsync(cancellationToken)) return 0;
+                try
+                {
+                    if (!await _chunks.Reader.WaitToReadAsync(cancellationToken))
+                    {
+                        ReadToEnd = buffer.Length > 0;
+                        return 0;
+                    }
+                }
+                catch (OperationCanceledException)
+                {
+                    _readCancelled.TrySetResult();
+                    throw;
+                }
                 continue;
             }
             (_current, _offset) = (next, 0);

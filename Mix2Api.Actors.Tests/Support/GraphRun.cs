@@ -1,43 +1,58 @@
 using System.IO.Pipelines;
 using System.Text;
+using Akka.Streams;
 using Mix2Api.Streams.Graph;
 using Mix2Api.Streams.Output;
-using Mix2Api.Streams.Sse;
+using Mix2Api.Streams.Supervision;
 using Mix2Api.Streams.Tools;
 
 namespace Mix2Api.Tests.Support;
 
 /// <summary>
-/// One ChatStreamGraph over an in-memory upstream, writing OpenAI SSE into a real Pipe whose reader
-/// side the test owns. All time comes from a <see cref="TestTimeProvider"/>.
+/// One request graph, materialized on a real ActorSystem, over an in-memory upstream and writing into a
+/// real Pipe whose reader side the test owns: the same stages, sink and kill switch the endpoint uses.
 /// </summary>
-public sealed class GraphRun : IDisposable
+public sealed class GraphRun
 {
     public static readonly ChunkIdentity Identity = new("chatcmpl-test0001", 1_700_000_000, "mix/qwen-3-235b-instruct");
 
-    public GraphRun(GraphSettings? settings = null, bool includeUsage = true, TimeSpan? idle = null, int promptEstimate = 7)
+    private readonly GraphSettings _settings;
+    private readonly bool _stream;
+    private readonly IToolTransform _transform;
+    private readonly int _promptEstimate;
+
+    public GraphRun(GraphSettings? settings = null, bool includeUsage = true, int promptEstimate = 7, bool stream = true,
+        IToolTransform? transform = null, PipeOptions? pipe = null)
     {
-        Deadlines = new RequestDeadlines(Time, CancellationToken.None, CancellationToken.None,
-            idle ?? TimeSpan.FromMinutes(3), idle ?? TimeSpan.FromMinutes(3), TimeSpan.Zero);
-        Writer = new OpenAiSseWriter(Pipe.Writer, Identity, includeUsage, legacyFunctions: false);
-        Graph = new ChatStreamGraph(Writer, PassThroughTransform.Instance, (settings ?? new GraphSettings()) with { Time = Time },
-            Deadlines, observer: null, legacyFunctions: false, promptEstimate);
+        _settings = settings ?? new GraphSettings();
+        _stream = stream;
+        _transform = transform ?? PassThroughTransform.Instance;
+        _promptEstimate = promptEstimate;
+        Pipe = new Pipe(pipe ?? PipeOptions.Default);
+        Output = stream ? new OpenAiSseWriter(Identity, includeUsage, legacyFunctions: false) : new ChatCompletionAggregator(Identity, false);
     }
 
-    public TestTimeProvider Time { get; } = new();
-    public Pipe Pipe { get; } = new();
-    public RequestDeadlines Deadlines { get; }
-    public OpenAiSseWriter Writer { get; }
-    public ChatStreamGraph Graph { get; }
+    public Pipe Pipe { get; }
+    public IChatOutput Output { get; }
+    public SharedKillSwitch KillSwitch { get; } = KillSwitches.Shared("test");
 
-    /// <summary>Runs the graph to its end while draining the pipe; returns the outcome and everything the client got.</summary>
-    public async Task<(StreamOutcome Outcome, string Output)> RunAsync(Stream upstream)
+    /// <summary>Materializes the graph over <paramref name="upstream"/>; the caller drives the pipe's reader.</summary>
+    public ChatStreamRun Start(Stream upstream) => Start(_ => Task.FromResult(upstream));
+
+    public ChatStreamRun Start(Func<CancellationToken, Task<Stream>> open) => ChatStreamGraph.Run(
+        UpstreamSource.Create(open),
+        ChatTurn.Create(Output, _transform, new ChatTurnOptions { PromptTokenEstimate = _promptEstimate, MaxBadFrames = _settings.MaxBadFrames }),
+        ResponseSink.Create(Pipe.Writer), KillSwitch, _settings, heartbeats: _stream, StreamsTestSystem.Materializer);
+
+    /// <summary>Runs the graph to its end while draining the pipe; returns the decision, what the turn saw, and all the client got.</summary>
+    public async Task<(ExitDecision Decision, StreamOutcome Outcome, string Output)> RunAsync(Stream upstream)
     {
         var reading = ReadToEndAsync(Pipe.Reader);
-        var outcome = await Graph.RunAsync(upstream);
+        var run = Start(upstream);
+        var decision = await run.EndAsync();
         await Pipe.Writer.CompleteAsync();
-        await Graph.DisposeAsync();
-        return (outcome, await reading);
+        await run.Upstream.DisposeAsync();
+        return (decision, run.Outcome, await reading);
     }
 
     public static async Task<string> ReadToEndAsync(PipeReader reader)
@@ -53,6 +68,4 @@ public sealed class GraphRun : IDisposable
         await reader.CompleteAsync();
         return Encoding.UTF8.GetString(bytes.ToArray());
     }
-
-    public void Dispose() => Deadlines.Dispose();
 }

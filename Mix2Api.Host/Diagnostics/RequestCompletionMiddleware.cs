@@ -29,7 +29,7 @@ public sealed class RequestCompletionMiddleware(RequestDelegate next, RequestRep
         catch (BadHttpRequestException ex)
         {
             var status = ex.StatusCode;
-            report.End(StreamExit.RequestInvalid, EndReason.InvalidRequest);
+            report.End(StreamExit.RequestInvalid);
             await ErrorResponses.WriteAsync(context, status, status == 413
                 ? ErrorResponses.InvalidRequest("request_too_large", null, "Request body too large")
                 : ErrorResponses.InvalidRequest("invalid_request", null, "Invalid request"));
@@ -37,19 +37,19 @@ public sealed class RequestCompletionMiddleware(RequestDelegate next, RequestRep
         catch (Exception ex) when (context.RequestAborted.IsCancellationRequested)
         {
             report.Exception = ex;
-            report.End(StreamExit.ClientDisconnected, EndReason.ClientAbort);
+            report.End(StreamExit.ClientDisconnected);
         }
         catch (Exception ex)
         {
             report.Exception = ex;
-            var verdict = EndReasonClassifier.Classify(StreamExit.AdapterFault);
-            report.End(StreamExit.AdapterFault, verdict.Reason);
-            await ErrorResponses.WriteAsync(context, verdict.HttpStatus, verdict.Error!, settings.ExposeStack ? ex.ToString() : null);
+            var decision = ExitDecision.Of(StreamExit.AdapterFault);
+            report.End(decision);
+            await ErrorResponses.WriteAsync(context, decision.Verdict.HttpStatus, decision.Verdict.Error!, settings.ExposeStack ? ex.ToString() : null);
         }
         finally
         {
-            if (context.RequestAborted.IsCancellationRequested && report.EndReason is null)
-                report.End(StreamExit.ClientDisconnected, EndReason.ClientAbort);
+            if (context.RequestAborted.IsCancellationRequested)
+                report.End(StreamExit.ClientDisconnected);
             reporter.Report(context, report);
         }
     }

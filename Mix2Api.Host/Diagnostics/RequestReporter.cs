@@ -8,8 +8,8 @@ namespace Mix2Api.Host.Diagnostics;
 
 /// <summary>
 /// Supervision's reporting end: the one place a finished request becomes its <c>request.completed</c>
-/// log event and its metrics. A request that reached here without an end reason (routing errors,
-/// probes) gets one from its status, so no request ends <c>unknown</c>.
+/// log event and its metrics. Every handler records its exit; one that did not and answered 2xx/3xx (a probe,
+/// the metrics page) completed, anything else unrecorded is a bug of ours, so no request ends <c>unknown</c>.
 /// </summary>
 public sealed class RequestReporter(Serilog.ILogger log, Mix2ApiSettings settings, TimeProvider time, RequestMetrics metrics,
     Operations.OperationsRecorder operations)
@@ -22,11 +22,7 @@ public sealed class RequestReporter(Serilog.ILogger log, Mix2ApiSettings setting
     public void Report(HttpContext context, RequestReport report)
     {
         var status = context.Response.StatusCode;
-        if (report.EndReason is null)
-        {
-            var (exit, reason) = FromStatus(status);
-            report.End(exit, reason);
-        }
+        if (!report.Ended) report.End(status < 400 ? StreamExit.Completed : StreamExit.AdapterFault);
         var now = time.GetTimestamp();
         // The JSON formatter escapes values, so the model id is logged as sent (capped), without log injection.
         var model = report.Model is null ? "unknown" : report.Model.Length > 120 ? report.Model[..120] : report.Model;
@@ -75,15 +71,4 @@ public sealed class RequestReporter(Serilog.ILogger log, Mix2ApiSettings setting
         ]);
 
     private static LogEventProperty P(string name, object? value) => new(name, new ScalarValue(value));
-
-    private static (StreamExit, EndReason) FromStatus(int status) => status switch
-    {
-        < 400 => (StreamExit.Completed, EndReason.Stop),
-        401 => (StreamExit.InboundAuthRejected, EndReason.AuthError),
-        429 => (StreamExit.UpstreamRateLimited, EndReason.RateLimited),
-        503 => (StreamExit.Overloaded, EndReason.Overloaded),
-        499 => (StreamExit.ClientDisconnected, EndReason.ClientAbort),
-        < 500 => (StreamExit.RequestInvalid, EndReason.InvalidRequest),
-        _ => (StreamExit.AdapterFault, EndReason.AdapterError),
-    };
 }

@@ -1,4 +1,4 @@
-using System.IO.Pipelines;
+using Mix2Api.Streams.Buffers;
 using Mix2Api.Streams.Anthropic;
 using Mix2Api.Streams.Output;
 using Mix2Api.Streams.Protocol;
@@ -12,14 +12,16 @@ public sealed class AnthropicDialect : IChatDialect
 
     public string Api => "anthropic";
 
+    public PooledBytes Heartbeat => AnthropicSseWriter.Ping;
+
     public bool TryParse(ReadOnlyMemory<byte> body, out ChatRequest? request, out RequestError? error)
         => AnthropicRequestParser.TryParse(body, out request, out error);
 
-    public IChatOutput CreateOutput(PipeWriter body, ChatRequest request, bool stream, bool legacyFunctions, int promptTokens)
+    public IChatOutput CreateOutput(ChatRequest request, bool stream, bool legacyFunctions, int promptTokens)
     {
         var id = AnthropicIds.MessageId();
         return stream
-            ? new AnthropicSseWriter(body, id, request.Model, promptTokens)
-            : new AnthropicMessageAggregator(body, id, request.Model);
+            ? new AnthropicSseWriter(id, request.Model, promptTokens)
+            : new AnthropicMessageAggregator(id, request.Model);
     }
 }

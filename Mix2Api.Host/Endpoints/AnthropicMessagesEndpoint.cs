@@ -50,7 +50,7 @@ public sealed class AnthropicMessagesEndpoint(ChatCompletionsEndpoint chat, Mix2
 
     private static Task Fail(HttpContext context, StreamExit exit, int status, Streams.Output.ErrorBody error)
     {
-        context.Report().End(exit, EndReasonClassifier.Classify(exit).Reason);
+        context.Report().End(exit);
         return ErrorResponses.WriteAsync(context, status, error);
     }
 }

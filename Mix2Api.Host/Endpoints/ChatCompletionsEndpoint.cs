@@ -1,9 +1,10 @@
 using System.Buffers;
+using Akka.Streams;
 using Mix2Api.Actors.Credentials;
 using Mix2Api.Actors.Sessions;
 using Mix2Api.Host.Diagnostics;
-using Mix2Api.Host.Operations;
 using Mix2Api.Host.Hosting;
+using Mix2Api.Host.Operations;
 using Mix2Api.Host.Http;
 using Mix2Api.Host.Upstream;
 using Mix2Api.Streams.Budget;
@@ -11,7 +12,6 @@ using Mix2Api.Streams.Diagnostics;
 using Mix2Api.Streams.Graph;
 using Mix2Api.Streams.Output;
 using Mix2Api.Streams.Protocol;
-using Mix2Api.Streams.Sse;
 using Mix2Api.Streams.Supervision;
 using Mix2Api.Streams.Tools;
 using Mix2Api.Streams.Upstream;
@@ -20,8 +20,9 @@ namespace Mix2Api.Host.Endpoints;
 
 /// <summary>
 /// <c>POST /v1/chat/completions</c> (and <c>POST /</c>): where a request becomes a stream. Checks run
-/// in the Node adapter's order; nothing reaches the upstream before they pass. Every exit goes
-/// through <see cref="EndReasonClassifier"/> and is recorded once in the <see cref="RequestReport"/>.
+/// in the Node adapter's order; nothing reaches the upstream before they pass. Then one
+/// <see cref="ChatStreamGraph"/> runs from the upstream call to the client; how it ended is one
+/// <see cref="ExitDecision"/> (<see cref="ChatStreamSupervision"/>), recorded once in the <see cref="RequestReport"/>.
 /// Anthropic's <c>POST /v1/messages</c> runs the same pipeline with its own <see cref="IChatDialect"/>.
 /// </summary>
 public sealed class ChatCompletionsEndpoint(
@@ -34,6 +35,7 @@ public sealed class ChatCompletionsEndpoint(
     UpstreamTarget target,
     ShutdownCoordinator shutdown,
     LiveStreams liveStreams,
+    IMaterializer materializer,
     TimeProvider time,
     ILogger<ChatCompletionsEndpoint> log)
 {
@@ -49,7 +51,15 @@ public sealed class ChatCompletionsEndpoint(
     private readonly ProfileFallbackWarnings _profileFallbacks = new(settings.ProfileWarnCacheSize);
     private readonly OpenAiDialect _openAi = new(time);
 
-    private readonly GraphSettings _graphSettings = settings.Graph with { Time = time };
+    /// <summary>How long, and how much, the upstream is read on after a normal finish (its <c>[DONE]</c>) so its connection can be reused.</summary>
+    private static readonly TimeSpan DrainBudget = TimeSpan.FromSeconds(1);
+    private const int DrainMaxBytes = 64 * 1024;
+
+    private readonly ChatTurnOptions _turnDefaults = new()
+    {
+        MaxBadFrames = settings.Graph.MaxBadFrames,
+        SessionFromExchangeId = settings.Graph.SessionFromExchangeId,
+    };
 
     private readonly QueryLimits _limits = new()
     {
@@ -76,7 +86,7 @@ public sealed class ChatCompletionsEndpoint(
         if (!admission.TryEnter())
         {
             context.Response.Headers.RetryAfter = "1";
-            await FailWith(context, StreamExit.Overloaded);
+            await FailWith(context, ExitDecision.Of(StreamExit.Overloaded));
             return;
         }
         try
@@ -147,38 +157,16 @@ public sealed class ChatCompletionsEndpoint(
                 ErrorResponses.InvalidRequest("context_length_exceeded", "messages", report.Budget.RejectMessage));
             return;
         }
-
-        using var deadlines = new RequestDeadlines(time, context.RequestAborted, shutdown.Token,
-            settings.FirstByteTimeout, settings.IdleTimeout, settings.TotalTimeout);
-
-        UpstreamCallResult call;
+        var upstreamCall = new UpstreamCall(this, upstreamBody, inboundBearer, report);
+        upstreamBody = default; // the call holds it until sent; a stream can stay open for minutes
         try
         {
-            call = await CallUpstreamAsync(context, upstreamBody, inboundBearer, deadlines, report);
+            await RunGraphAsync(context, report, dialect, request, stream, tools!, turn, upstreamCall, promptEstimate, live);
         }
-        catch (UpstreamCredentialException)
+        finally
         {
-            await FailWith(context, StreamExit.CredentialUnavailable);
-            return;
+            upstreamCall.Dispose();
         }
-        catch (OperationCanceledException) when (deadlines.Cause != DeadlineCause.None)
-        {
-            await FailWith(context, ChatStreamGraph.FromCause(deadlines.Cause));
-            return;
-        }
-
-        // A stream can stay open for minutes: do not keep its upstream body alive with it.
-        upstreamBody = default;
-        if (call.Response is null)
-        {
-            if (call.RetryAfter is { } retryAfter)
-                context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString();
-            await FailWith(context, call.Failure!.Value, call.Detail);
-            return;
-        }
-
-        using var response = call.Response;
-        await RunGraphAsync(context, report, dialect, request, stream, tools!, turn, response, deadlines, promptEstimate, live);
     }
 
     /// <summary>
@@ -212,124 +200,169 @@ public sealed class ChatCompletionsEndpoint(
     }
 
     /// <summary>
-    /// Sends the request with the current credential; after a rejection (401/403 or an auth-error payload, both
-    /// <see cref="StreamExit.UpstreamAuthRejected"/>), recovers up to UPSTREAM_AUTH_RECOVERY_RETRY times if the mode can.
+    /// One materialized graph from the upstream call to the client, then what its end means: the session
+    /// journaled and the response closed after a normal finish (the upstream drained after that), or the
+    /// error as a status (nothing sent yet) or as the terminal event, never a fake stop.
     /// </summary>
-    private async Task<UpstreamCallResult> CallUpstreamAsync(HttpContext context, ReadOnlyMemory<byte> body, string? inboundBearer,
-        RequestDeadlines deadlines, RequestReport report)
-    {
-        var url = target.ChatUrl;
-        var credential = await credentials.GetAsync(inboundBearer, deadlines.Token);
-        var call = await upstream.SendAsync(url, body, report.RequestId, credential.BearerToken, deadlines);
-        for (var recovery = 0; call.Failure == StreamExit.UpstreamAuthRejected && recovery < settings.Actors.Token.RecoveryRetry; recovery++)
-        {
-            if (await credentials.RecoverAsync(credential, deadlines.Token) is not { } fresh) break;
-            log.LogInformation("upstream rejected credential {Credential}; retrying with {Fresh}", credential.Fingerprint, fresh.Fingerprint);
-            credential = fresh;
-            call = await upstream.SendAsync(url, body, report.RequestId, credential.BearerToken, deadlines);
-        }
-        report.UpstreamStatus = call.Status;
-        return call;
-    }
-
     private async Task RunGraphAsync(HttpContext context, RequestReport report, IChatDialect dialect, ChatRequest request, bool stream,
-        ToolPlan tools, ISessionTurn turn, HttpResponseMessage response, RequestDeadlines deadlines, int promptEstimate,
-        LiveStreams.Entry? live)
+        ToolPlan tools, ISessionTurn turn, UpstreamCall upstreamCall, int promptEstimate, LiveStreams.Entry? live)
     {
-        if (await OpenUpstreamBodyAsync(context, response, deadlines) is not { } upstreamBody) return;
-
         var httpResponse = context.Response;
         httpResponse.StatusCode = 200;
         if (turn.SessionId is { } known) httpResponse.Headers["x-session-id"] = known;
-        var output = dialect.CreateOutput(httpResponse.BodyWriter, request, stream, tools.Legacy, promptEstimate);
+        var output = dialect.CreateOutput(request, stream, tools.Legacy, promptEstimate);
         if (stream)
         {
             httpResponse.ContentType = "text/event-stream; charset=utf-8";
             httpResponse.Headers.CacheControl = "no-cache";
             httpResponse.Headers["X-Accel-Buffering"] = "no";
-            if (output is OpenAiSseWriter writer) live?.Streaming(writer);
+            live?.Streaming(output);
         }
         else
         {
             httpResponse.ContentType = "application/json; charset=utf-8";
         }
 
-        var observer = new GraphObserver(httpResponse, turn, log);
-        await using var graph = new ChatStreamGraph(output, tools.CreateTransform(), _graphSettings, deadlines,
-            observer, tools.Legacy, promptEstimate);
-        var outcome = await graph.RunAsync(upstreamBody);
+        var killSwitch = KillSwitches.Shared("chat");
+        using var onClientAbort = context.RequestAborted.Register(static s => ((SharedKillSwitch)s!).Abort(new ClientAbortedException()), killSwitch);
+        using var onShutdown = shutdown.Token.Register(static s => ((SharedKillSwitch)s!).Abort(new NodeShuttingDownException()), killSwitch);
+        var chatTurn = ChatTurn.Create(output, tools.CreateTransform(),
+            _turnDefaults with { LegacyFunctions = tools.Legacy, PromptTokenEstimate = promptEstimate },
+            new GraphObserver(httpResponse, turn, log));
+
+        var run = ChatStreamGraph.Run(UpstreamSource.Create(upstreamCall.OpenAsync), chatTurn,
+            ResponseSink.Create(httpResponse.BodyWriter, dialect.Heartbeat), killSwitch, settings.Graph, heartbeats: stream, materializer,
+            dialect.Heartbeat);
+        var decision = await run.EndAsync();
         live?.Closing();
 
-        var verdict = EndReasonClassifier.Classify(outcome.Exit, outcome.Detail);
-        report.End(outcome.Exit, verdict.Reason);
-        report.Exception = outcome.Exception;
-        if (outcome.FinishReason is not null)
+        report.End(decision);
+        if (decision.Exit is StreamExit.AdapterFault or StreamExit.UpstreamBodyFailed or StreamExit.ClientWriteFailed)
+            report.Exception = run.Failure;
+        var verdict = decision.Verdict;
+        if (verdict.Reason is EndReason.Stop or EndReason.ToolCalls or EndReason.Length)
         {
-            report.PromptTokens = outcome.Usage.PromptTokens;
-            report.CompletionTokens = outcome.Usage.CompletionTokens;
+            report.PromptTokens = run.Outcome.Usage.PromptTokens;
+            report.CompletionTokens = run.Outcome.Usage.CompletionTokens;
             // Journal before the client sees the end: its next turn must find this one's session.
             await turn.CompleteAsync(CancellationToken.None);
-            // Then close at once (a slow close reads as client_gone to new-api); the graph tidies the upstream after.
-            await output.CompleteAsync();
+            // Then close at once (a slow close reads as client_gone to new-api), and tidy the upstream after.
+            await httpResponse.BodyWriter.CompleteAsync();
+            await run.Upstream.DrainAsync(DrainBudget, DrainMaxBytes);
             return;
         }
-        if (verdict.Error is null || outcome.Exit == StreamExit.ClientDisconnected) return;
-        if (!output.HasStarted)
+        await run.Upstream.DisposeAsync();
+        if (verdict.Error is null || verdict.Reason == EndReason.ClientAbort) return;
+        if (!run.Response.Started)
         {
+            if (run.Failure is UpstreamStatusException { RetryAfter: { } retryAfter })
+                httpResponse.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString();
             await ErrorResponses.WriteAsync(context, verdict.HttpStatus, verdict.Error);
             return;
         }
         // After the first byte the status is gone: the stream ends with one error event, never a fake stop.
         output.Fail(verdict.Error);
+        if (output.TakeWritten() is not { } terminal) return;
         try
         {
+            httpResponse.BodyWriter.Write(terminal.Span);
             using var flushTimeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-            await output.FlushAsync(flushTimeout.Token);
+            await httpResponse.BodyWriter.FlushAsync(flushTimeout.Token);
         }
         catch (Exception)
         {
             // The client may be gone too; the end reason is already decided.
         }
+        finally
+        {
+            terminal.Release();
+        }
     }
 
     /// <summary>
-    /// The upstream body as a UI message stream: SSE as it comes, or a JSON reply read whole (it is one
-    /// object) and turned into the frames it stands for. Null when reading failed (already answered).
+    /// Sends the request with the current credential; after a rejection (401/403 or an auth-error payload,
+    /// <see cref="UpstreamStatusException.AuthRejected"/>), recovers up to UPSTREAM_AUTH_RECOVERY_RETRY times if the mode can.
     /// </summary>
-    private static async Task<Stream?> OpenUpstreamBodyAsync(HttpContext context, HttpResponseMessage response, RequestDeadlines deadlines)
+    private async Task<HttpResponseMessage> SendUpstreamAsync(ReadOnlyMemory<byte> body, string? inboundBearer, RequestReport report,
+        CancellationToken cancellationToken)
+    {
+        var url = target.ChatUrl;
+        var credential = await CredentialAsync(credentials.GetAsync(inboundBearer, cancellationToken));
+        for (var recovery = 0; ; recovery++)
+        {
+            try
+            {
+                var response = await upstream.SendAsync(url, body, report.RequestId, credential.BearerToken, cancellationToken);
+                report.UpstreamStatus = (int)response.StatusCode;
+                return response;
+            }
+            catch (UpstreamStatusException rejected)
+            {
+                report.UpstreamStatus = rejected.Status;
+                if (!rejected.AuthRejected || recovery >= settings.Actors.Token.RecoveryRetry) throw;
+                if (await CredentialAsync(credentials.RecoverAsync(credential, cancellationToken)) is not { } fresh) throw;
+                log.LogInformation("upstream rejected credential {Credential}; retrying with {Fresh}", credential.Fingerprint, fresh.Fingerprint);
+                credential = fresh;
+            }
+        }
+    }
+
+    /// <summary>A credential, or the typed failure Supervision knows when none can be had.</summary>
+    private static async Task<T> CredentialAsync<T>(ValueTask<T> pending)
     {
         try
         {
-            if (response.Content.Headers.ContentType?.MediaType?.Contains("event-stream", StringComparison.OrdinalIgnoreCase) == true)
-                return await response.Content.ReadAsStreamAsync(deadlines.Token);
-            var json = await response.Content.ReadAsByteArrayAsync(deadlines.Token);
-            deadlines.OnUpstreamBytes();
-            return new MemoryStream(JsonReplyAdapter.ToUiStream(json));
+            return await pending;
         }
-        catch (OperationCanceledException) when (deadlines.Cause != DeadlineCause.None)
+        catch (UpstreamCredentialException ex)
         {
-            await FailWith(context, ChatStreamGraph.FromCause(deadlines.Cause));
+            throw new UpstreamCredentialUnavailableException(ex);
         }
-        catch (Exception ex) when (ex is IOException or HttpRequestException)
-        {
-            context.Report().Exception = ex;
-            await FailWith(context, StreamExit.UpstreamBodyFailed);
-        }
-        return null;
     }
 
     private static Task Fail(HttpContext context, StreamExit exit, int status, ErrorBody error)
     {
-        var verdict = EndReasonClassifier.Classify(exit);
-        context.Report().End(exit, verdict.Reason);
+        context.Report().End(exit);
         return ErrorResponses.WriteAsync(context, status, error);
     }
 
-    private static Task FailWith(HttpContext context, StreamExit exit, string? detail = null)
+    private static Task FailWith(HttpContext context, ExitDecision decision)
     {
-        var verdict = EndReasonClassifier.Classify(exit, detail);
-        context.Report().End(exit, verdict.Reason);
+        context.Report().End(decision);
+        var verdict = decision.Verdict;
         return verdict.Error is null ? Task.CompletedTask : ErrorResponses.WriteAsync(context, verdict.HttpStatus, verdict.Error);
+    }
+
+    /// <summary>
+    /// How the graph's source opens the upstream: credential, HTTP call (retries inside the client), one
+    /// credential recovery after 401/403, and the body as a UI message stream (SSE as it comes, or a JSON reply
+    /// read whole and turned into the frames it stands for). Failures are the typed exceptions Supervision maps.
+    /// The request body is let go once sent: a stream can stay open for minutes.
+    /// </summary>
+    private sealed class UpstreamCall(ChatCompletionsEndpoint endpoint, ReadOnlyMemory<byte> body, string? inboundBearer, RequestReport report)
+        : IDisposable
+    {
+        private ReadOnlyMemory<byte> _body = body;
+        private HttpResponseMessage? _response;
+
+        public async Task<Stream> OpenAsync(CancellationToken cancellationToken)
+        {
+            var response = _response = await endpoint.SendUpstreamAsync(_body, inboundBearer, report, cancellationToken);
+            _body = default;
+            if (response.Content.Headers.ContentType?.MediaType?.Contains("event-stream", StringComparison.OrdinalIgnoreCase) == true)
+                return await response.Content.ReadAsStreamAsync(cancellationToken);
+            try
+            {
+                var json = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+                return new MemoryStream(JsonReplyAdapter.ToUiStream(json));
+            }
+            catch (Exception ex) when (ex is IOException or HttpRequestException)
+            {
+                throw new UpstreamReadException(ex);
+            }
+        }
+
+        public void Dispose() => _response?.Dispose();
     }
 
     /// <summary>Hands captured session ids to the session turn and, while headers are still open, to <c>x-session-id</c>.</summary>

@@ -3,7 +3,9 @@ using Mix2Api.Actors.Hosting;
 using Mix2Api.Actors.Singleton;
 using Mix2Api.Host.Diagnostics;
 using Mix2Api.Host.Hosting;
+using Mix2Api.Host.Http;
 using Mix2Api.Host.Upstream;
+using Mix2Api.Streams.Supervision;
 
 namespace Mix2Api.Host.Endpoints;
 
@@ -116,6 +118,8 @@ public sealed class HealthEndpoints(Mix2ApiSettings settings, UpstreamTarget tar
 
     private static async Task WriteStatus(HttpContext context, int status, string text)
     {
+        // A probe that finds the node stopping is answered, not failed: it reports the shutdown.
+        context.Report().End(status == 200 ? StreamExit.Completed : StreamExit.ShuttingDown);
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/json; charset=utf-8";
         await context.Response.WriteAsync($"{{\"status\":\"{text}\"}}");

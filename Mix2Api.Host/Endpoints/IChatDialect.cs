@@ -1,4 +1,4 @@
-using System.IO.Pipelines;
+using Mix2Api.Streams.Buffers;
 using Mix2Api.Streams.Output;
 using Mix2Api.Streams.Protocol;
 
@@ -18,5 +18,8 @@ public interface IChatDialect
     bool TryParse(ReadOnlyMemory<byte> body, out ChatRequest? request, out RequestError? error);
 
     /// <param name="promptTokens">The prompt estimate, for outputs that announce usage before the answer.</param>
-    IChatOutput CreateOutput(PipeWriter body, ChatRequest request, bool stream, bool legacyFunctions, int promptTokens);
+    IChatOutput CreateOutput(ChatRequest request, bool stream, bool legacyFunctions, int promptTokens);
+
+    /// <summary>The keep-alive element the graph sends while the client hears nothing (a comment, or Anthropic's <c>ping</c>).</summary>
+    PooledBytes Heartbeat { get; }
 }

@@ -18,7 +18,7 @@ public sealed class ModelsEndpoint(Mix2ApiSettings settings, InboundAuth auth, T
         if (anthropic) context.Report().Api = "anthropic";
         if (settings.ModelsRequireAuth && auth.Check(context.Request) is { } error)
         {
-            context.Report().End(StreamExit.InboundAuthRejected, EndReason.AuthError);
+            context.Report().End(StreamExit.InboundAuthRejected);
             await ErrorResponses.WriteAsync(context, 401, error);
             return;
         }

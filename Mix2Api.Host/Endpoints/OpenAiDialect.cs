@@ -1,4 +1,4 @@
-using System.IO.Pipelines;
+using Mix2Api.Streams.Buffers;
 using Mix2Api.Streams.Output;
 using Mix2Api.Streams.Protocol;
 
@@ -9,14 +9,16 @@ public sealed class OpenAiDialect(TimeProvider time) : IChatDialect
 {
     public string Api => "openai";
 
+    public PooledBytes Heartbeat => OpenAiSseWriter.Heartbeat;
+
     public bool TryParse(ReadOnlyMemory<byte> body, out ChatRequest? request, out RequestError? error)
         => ChatRequestParser.TryParse(body, out request, out error);
 
-    public IChatOutput CreateOutput(PipeWriter body, ChatRequest request, bool stream, bool legacyFunctions, int promptTokens)
+    public IChatOutput CreateOutput(ChatRequest request, bool stream, bool legacyFunctions, int promptTokens)
     {
         var identity = ChunkIdentity.Create(request.Model, time);
         return stream
-            ? new OpenAiSseWriter(body, identity, request.IncludeUsage, legacyFunctions)
-            : new ChatCompletionAggregator(body, identity, legacyFunctions);
+            ? new OpenAiSseWriter(identity, request.IncludeUsage, legacyFunctions)
+            : new ChatCompletionAggregator(identity, legacyFunctions);
     }
 }

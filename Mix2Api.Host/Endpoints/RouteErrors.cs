@@ -1,5 +1,6 @@
 using Mix2Api.Host.Http;
 using Mix2Api.Streams.Output;
+using Mix2Api.Streams.Supervision;
 
 namespace Mix2Api.Host.Endpoints;
 
@@ -45,6 +46,7 @@ public static class RouteErrors
         // Anthropic clients get their own envelope for a wrong path or method under their API too.
         if (context.Request.Path.StartsWithSegments("/v1/messages") && context.Features.Get<RequestReport>() is { } report)
             report.Api = "anthropic";
+        context.Report().End(status >= 500 ? StreamExit.AdapterFault : StreamExit.RequestInvalid);
         var route = $"{context.Request.Method} {context.Request.Path}";
         var error = status switch
         {

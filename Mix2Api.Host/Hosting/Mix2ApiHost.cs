@@ -1,5 +1,7 @@
+using Akka.Actor;
 using Akka.Hosting;
 using Akka.Logger.Serilog;
+using Akka.Streams;
 using Mix2Api.Actors.Hosting;
 using Mix2Api.Host.Admin;
 using Mix2Api.Host.Diagnostics;
@@ -119,6 +121,8 @@ public static class Mix2ApiHost
         services.AddSingleton<RequestReporter>();
         AddOperations(services, settings, adminAddress);
         services.AddSingleton<UpstreamClient>();
+        // The request graphs run on the node's one actor system (Akka.Hosting's "mix2api"), one materializer for all.
+        services.AddSingleton<IMaterializer>(sp => sp.GetRequiredService<ActorSystem>().Materializer(namePrefix: "chat"));
         var actors = simulator is null ? settings.Actors
             : settings.Actors with { Token = settings.Actors.Token with { ApiBase = simulator.BaseUrl.ToString() } };
         services.AddAkka(ClusterNodeOptions.SystemName, (akka, sp) => akka
@@ -144,6 +148,8 @@ public static class Mix2ApiHost
             app.Lifetime.ApplicationStopped.Register(() => simulator.DisposeAsync().AsTask().GetAwaiter().GetResult());
         _ = app.Services.GetRequiredService<ShutdownCoordinator>();
         _ = app.Services.GetRequiredService<ActorsMetrics>();
+        // Materialize with the node, not on the first request.
+        _ = app.Services.GetRequiredService<IMaterializer>();
         return app;
     }
 

@@ -19,9 +19,6 @@ public sealed record Mix2ApiSettings
     public string? Referer { get; init; }
     public required string AcceptLanguage { get; init; }
     public required TimeSpan ConnectTimeout { get; init; }
-    public required TimeSpan FirstByteTimeout { get; init; }
-    public required TimeSpan IdleTimeout { get; init; }
-    public required TimeSpan TotalTimeout { get; init; }
     public required int RetryCount { get; init; }
     public required TimeSpan RetryBase { get; init; }
     public required bool KeepAlive { get; init; }
@@ -122,9 +119,6 @@ public sealed record Mix2ApiSettings
             Referer = r.Raw(SettingKeys.UpstreamReferer),
             AcceptLanguage = r.String(SettingKeys.UpstreamAcceptLanguage),
             ConnectTimeout = r.Millis(SettingKeys.UpstreamConnectTimeout, 1),
-            FirstByteTimeout = r.Millis(SettingKeys.UpstreamFirstByteTimeout, 1, timeoutMs),
-            IdleTimeout = r.Millis(SettingKeys.UpstreamIdleTimeout, 1, timeoutMs),
-            TotalTimeout = r.Millis(SettingKeys.UpstreamTotalTimeout),
             RetryCount = r.Int(SettingKeys.UpstreamRetryCount, 0, 10),
             RetryBase = r.Millis(SettingKeys.UpstreamRetryBase, 1),
             KeepAlive = r.Bool(SettingKeys.UpstreamKeepAlive),
@@ -165,6 +159,9 @@ public sealed record Mix2ApiSettings
             NodeChannel = channel,
             Graph = new GraphSettings
             {
+                FirstByteTimeout = r.Millis(SettingKeys.UpstreamFirstByteTimeout, 1, timeoutMs),
+                IdleTimeout = r.Millis(SettingKeys.UpstreamIdleTimeout, 1, timeoutMs),
+                TotalTimeout = r.Millis(SettingKeys.UpstreamTotalTimeout),
                 HeartbeatInterval = heartbeat,
                 MaxBadFrames = r.Int(SettingKeys.UpstreamMaxBadFrames),
                 MaxFrameBytes = r.Int(SettingKeys.UpstreamMaxFrameBytes, 1024),

@@ -11,14 +11,14 @@ public static class SettingKeys
     public static readonly SettingKey UpstreamAcceptLanguage = new("UPSTREAM_ACCEPT_LANGUAGE", "Mix2Api:Upstream:AcceptLanguage", "zh-CN,zh;q=0.9,en;q=0.8", "accept-language header sent upstream.");
     public static readonly SettingKey UpstreamTimeout = new("UPSTREAM_TIMEOUT_MS", "Mix2Api:Upstream:TimeoutMs", "180000", "Sets both the first-byte and the idle timeout unless those are set on their own.");
     public static readonly SettingKey UpstreamConnectTimeout = new("UPSTREAM_CONNECT_TIMEOUT_MS", "Mix2Api:Upstream:ConnectTimeoutMs", "10000", "TCP/TLS connect timeout.");
-    public static readonly SettingKey UpstreamFirstByteTimeout = new("UPSTREAM_FIRST_BYTE_TIMEOUT_MS", "Mix2Api:Upstream:FirstByteTimeoutMs", "UPSTREAM_TIMEOUT_MS", "Time from sending the request to the first upstream body byte.");
-    public static readonly SettingKey UpstreamIdleTimeout = new("UPSTREAM_IDLE_TIMEOUT_MS", "Mix2Api:Upstream:IdleTimeoutMs", "UPSTREAM_TIMEOUT_MS", "Longest silence between upstream bytes (keep-alive comments count as bytes).");
+    public static readonly SettingKey UpstreamFirstByteTimeout = new("UPSTREAM_FIRST_BYTE_TIMEOUT_MS", "Mix2Api:Upstream:FirstByteTimeoutMs", "UPSTREAM_TIMEOUT_MS", "Time from the start of the upstream call (connect and headers included) to the first upstream body byte.");
+    public static readonly SettingKey UpstreamIdleTimeout = new("UPSTREAM_IDLE_TIMEOUT_MS", "Mix2Api:Upstream:IdleTimeoutMs", "UPSTREAM_TIMEOUT_MS", "Longest upstream silence while the broker is asking for data (keep-alive comments count as bytes; a slow client does not).");
     public static readonly SettingKey UpstreamTotalTimeout = new("UPSTREAM_TOTAL_TIMEOUT_MS", "Mix2Api:Upstream:TotalTimeoutMs", "900000", "Deadline for a whole request; 0 disables.");
     public static readonly SettingKey UpstreamRetryCount = new("UPSTREAM_RETRY_COUNT", "Mix2Api:Upstream:RetryCount", "0", "Retries before the first byte, for connection failures and 502/503/504 only.");
     public static readonly SettingKey UpstreamRetryBase = new("UPSTREAM_RETRY_BASE_MS", "Mix2Api:Upstream:RetryBaseMs", "250", "Base of the exponential retry backoff (with jitter).");
     public static readonly SettingKey UpstreamKeepAlive = new("UPSTREAM_KEEP_ALIVE", "Mix2Api:Upstream:KeepAlive", "true", "Pool upstream connections (false: one connection per request).");
     public static readonly SettingKey UpstreamMaxBadFrames = new("UPSTREAM_MAX_BAD_FRAMES", "Mix2Api:Upstream:MaxBadFrames", "0", "Non-JSON upstream data lines tolerated per request before it fails with adapter_error.");
-    public static readonly SettingKey UpstreamMaxFrameBytes = new("UPSTREAM_MAX_FRAME_BYTES", "Mix2Api:Upstream:MaxFrameBytes", "1048576", "Longest upstream SSE line accepted.");
+    public static readonly SettingKey UpstreamMaxFrameBytes = new("UPSTREAM_MAX_FRAME_BYTES", "Mix2Api:Upstream:MaxFrameBytes", "1048576", "Longest upstream SSE line (or event data) accepted; longer is a protocol error (adapter_error).");
     public static readonly SettingKey UpstreamAuthMode = new("UPSTREAM_AUTH_MODE", "Mix2Api:Upstream:AuthMode", "static", "none | static | pass_through | managed.");
     public static readonly SettingKey UpstreamBearerToken = new("UPSTREAM_BEARER_TOKEN", "Mix2Api:Upstream:BearerToken", "", "Upstream token for static mode (secret).");
     public static readonly SettingKey UpstreamAgentSlug = new("UPSTREAM_AGENT_SLUG", "Mix2Api:Upstream:AgentSlug", "web-general", "request.agent_slug sent upstream.");

@@ -5,8 +5,8 @@ namespace Mix2Api.Host.Http;
 
 /// <summary>
 /// The fields of one request's <c>request.completed</c> event, filled in as the request moves on and
-/// reported once by <see cref="Diagnostics.RequestCompletionMiddleware"/>. The end reason is set by
-/// the code that decides it; a request that reaches the report without one is classified there.
+/// reported once by <see cref="Diagnostics.RequestCompletionMiddleware"/>. Whoever ends the request
+/// records its <see cref="StreamExit"/>; the end_reason always comes from <see cref="EndReasonClassifier"/>.
 /// </summary>
 public sealed class RequestReport
 {
@@ -36,11 +36,15 @@ public sealed class RequestReport
     /// <summary>When the request carries tool results: the call ids they answer, fingerprinted (tool-loop SLO).</summary>
     public string? ToolLoopKey { get; set; }
 
+    public bool Ended => EndReason is not null;
+
     /// <summary>Records how the request ended. The first decision wins: exactly one end_reason per request.</summary>
-    public void End(StreamExit exit, EndReason reason)
+    public void End(ExitDecision decision)
     {
         if (EndReason is not null) return;
-        Exit = exit;
-        EndReason = reason;
+        Exit = decision.Exit;
+        EndReason = decision.Verdict.Reason;
     }
+
+    public void End(StreamExit exit) => End(ExitDecision.Of(exit));
 }

@@ -36,11 +36,12 @@ public sealed class LiveStreams(TimeProvider time)
         public string Model { get; }
         public long StartedAt { get; }
         public StreamPhase Phase => (StreamPhase)Volatile.Read(ref _phase);
-        public OpenAiSseWriter? Writer { get; private set; }
+        public IChatOutput? Writer { get; private set; }
 
-        public long Chunks => Writer?.Chunks ?? 0;
+        /// <summary>Events sent so far (counted by the OpenAI writer; 0 for outputs that do not count).</summary>
+        public long Chunks => (Writer as OpenAiSseWriter)?.Chunks ?? 0;
 
-        public void Streaming(OpenAiSseWriter writer)
+        public void Streaming(IChatOutput writer)
         {
             Writer = writer;
             Volatile.Write(ref _phase, (int)StreamPhase.Streaming);

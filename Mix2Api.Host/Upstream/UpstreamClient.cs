@@ -3,7 +3,6 @@ using System.Net.Http.Headers;
 using Mix2Api.Actors.Credentials;
 using Mix2Api.Host.Hosting;
 using Mix2Api.Streams.Protocol;
-using Mix2Api.Streams.Sse;
 using Mix2Api.Streams.Supervision;
 
 namespace Mix2Api.Host.Upstream;
@@ -11,9 +10,11 @@ namespace Mix2Api.Host.Upstream;
 /// <summary>
 /// Sends chat requests upstream over one pooled <see cref="SocketsHttpHandler"/>: keep-alive, no
 /// redirects, no decompression surprises, a connect timeout; retries only before any byte came back,
-/// only for connection failures and 502/503/504, with exponential backoff and jitter (SPEC §6). A rejected
-/// credential is <see cref="StreamExit.UpstreamAuthRejected"/>: 401/403, or a JSON reply of any status whose
-/// error text is an auth error (digest §6), so the endpoint recovers from both the same way.
+/// only for connection failures and 502/503/504, with exponential backoff and jitter (SPEC §6).
+/// Returns a 2xx response or throws a typed failure (<see cref="UpstreamStatusException"/>,
+/// <see cref="UpstreamConnectException"/>); which exit that is, Supervision decides. A rejected credential is
+/// <see cref="UpstreamStatusException.AuthRejected"/>: 401/403, or a JSON reply of any status whose error text is an
+/// auth error (digest §6), so the endpoint recovers from both the same way.
 /// </summary>
 public sealed class UpstreamClient : IDisposable
 {
@@ -38,22 +39,26 @@ public sealed class UpstreamClient : IDisposable
         }, disposeHandler: true);
     }
 
-    public async Task<UpstreamCallResult> SendAsync(Uri url, ReadOnlyMemory<byte> body, string requestId,
-        string? bearer, RequestDeadlines deadlines)
+    public async Task<HttpResponseMessage> SendAsync(Uri url, ReadOnlyMemory<byte> body, string requestId,
+        string? bearer, CancellationToken cancellationToken)
     {
         for (var attempt = 0; ; attempt++)
         {
-            var result = await SendOnceAsync(url, body, requestId, bearer, deadlines);
-            var retryable = result.Failure == StreamExit.UpstreamConnectFailed
-                || (result.Failure == StreamExit.UpstreamHttpError && result.Status is 502 or 503 or 504);
-            if (!retryable || attempt >= _settings.RetryCount || deadlines.Token.IsCancellationRequested) return result;
-            var backoff = _settings.RetryBase * Math.Pow(2, attempt) * (0.5 + Random.Shared.NextDouble());
-            await Task.Delay(backoff, _time, deadlines.Token);
+            try
+            {
+                return await SendOnceAsync(url, body, requestId, bearer, cancellationToken);
+            }
+            catch (Exception ex) when (attempt < _settings.RetryCount && !cancellationToken.IsCancellationRequested
+                && ex is UpstreamConnectException { TimedOut: false } or UpstreamStatusException { Status: 502 or 503 or 504 })
+            {
+                var backoff = _settings.RetryBase * Math.Pow(2, attempt) * (0.5 + Random.Shared.NextDouble());
+                await Task.Delay(backoff, _time, cancellationToken);
+            }
         }
     }
 
-    private async Task<UpstreamCallResult> SendOnceAsync(Uri url, ReadOnlyMemory<byte> body, string requestId,
-        string? bearer, RequestDeadlines deadlines)
+    private async Task<HttpResponseMessage> SendOnceAsync(Uri url, ReadOnlyMemory<byte> body, string requestId,
+        string? bearer, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, url)
         {
@@ -73,41 +78,32 @@ public sealed class UpstreamClient : IDisposable
         HttpResponseMessage response;
         try
         {
-            response = await _invoker.SendAsync(request, deadlines.Token);
+            response = await _invoker.SendAsync(request, cancellationToken);
         }
-        catch (OperationCanceledException) when (deadlines.Cause != DeadlineCause.None)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             throw;
         }
         catch (Exception ex) when (IsTimeout(ex))
         {
-            return new UpstreamCallResult(null, StreamExit.UpstreamConnectTimedOut, null, null);
+            throw new UpstreamConnectException(timedOut: true, null, ex);
         }
         catch (HttpRequestException ex)
         {
-            return new UpstreamCallResult(null, StreamExit.UpstreamConnectFailed, null, ex.HttpRequestError.ToString());
+            throw new UpstreamConnectException(timedOut: false, ex.HttpRequestError.ToString(), ex);
         }
 
         var status = (int)response.StatusCode;
         if (status is >= 200 and < 300)
         {
-            if (!IsJson(response)) return new UpstreamCallResult(response, null, status, null);
+            if (!IsJson(response)) return response;
             // A JSON reply is read whole anyway; buffer it here so a 200 that says "token expired" (digest §6) is
-            // recognised before anything reaches the client, and the endpoint reads the same bytes afterwards.
-            byte[] json;
-            try
-            {
-                await response.Content.LoadIntoBufferAsync(deadlines.Token);
-                json = await response.Content.ReadAsByteArrayAsync(deadlines.Token);
-            }
-            catch (Exception ex) when (ex is IOException or HttpRequestException)
-            {
-                response.Dispose();
-                return new UpstreamCallResult(null, StreamExit.UpstreamBodyFailed, status, ex.GetType().Name);
-            }
-            if (!UpstreamAuthFailure.IsAuthFailure(status, JsonReplyAdapter.ErrorText(json))) return new UpstreamCallResult(response, null, status, null);
+            // recognised before anything reaches the client, and the graph reads the same bytes afterwards.
+            await response.Content.LoadIntoBufferAsync(cancellationToken);
+            var json = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+            if (!UpstreamAuthFailure.IsAuthFailure(status, JsonReplyAdapter.ErrorText(json))) return response;
             response.Dispose();
-            return new UpstreamCallResult(null, StreamExit.UpstreamAuthRejected, status, "auth error payload");
+            throw new UpstreamStatusException(status, null, authRejected: true);
         }
 
         var retryAfter = response.Headers.RetryAfter?.Delta
@@ -116,20 +112,14 @@ public sealed class UpstreamClient : IDisposable
         string? errorText = null;
         try
         {
-            var errorBody = await response.Content.ReadAsByteArrayAsync(deadlines.Token).WaitAsync(TimeSpan.FromSeconds(1), _time);
+            var errorBody = await response.Content.ReadAsByteArrayAsync(cancellationToken).WaitAsync(TimeSpan.FromSeconds(1), _time);
             if (IsJson(response)) errorText = JsonReplyAdapter.ErrorText(errorBody);
         }
         catch (Exception)
         {
         }
         response.Dispose();
-        var exit = status switch
-        {
-            _ when UpstreamAuthFailure.IsAuthFailure(status, errorText) => StreamExit.UpstreamAuthRejected,
-            429 => StreamExit.UpstreamRateLimited,
-            _ => StreamExit.UpstreamHttpError,
-        };
-        return new UpstreamCallResult(null, exit, status, $"HTTP {status}") { RetryAfter = retryAfter };
+        throw new UpstreamStatusException(status, retryAfter, UpstreamAuthFailure.IsAuthFailure(status, errorText));
     }
 
     private static bool IsJson(HttpResponseMessage response)

@@ -1,6 +1,6 @@
-using System.IO.Pipelines;
 using System.Text;
 using System.Text.Json;
+using Mix2Api.Streams.Buffers;
 using Mix2Api.Streams.Output;
 using Mix2Api.Streams.Protocol;
 
@@ -11,7 +11,7 @@ namespace Mix2Api.Streams.Anthropic;
 /// tool_use) and, at the end, writes one <c>message</c> object. Nothing reaches the client before
 /// <see cref="Finish"/>, so every failure can still be an HTTP status with Anthropic's error envelope.
 /// </summary>
-public sealed class AnthropicMessageAggregator(PipeWriter pipe, string messageId, string model) : IChatOutput
+public sealed class AnthropicMessageAggregator(string messageId, string model) : IChatOutput
 {
     private enum Kind { Text, Thinking, ToolUse }
 
@@ -20,11 +20,9 @@ public sealed class AnthropicMessageAggregator(PipeWriter pipe, string messageId
     private static readonly JsonWriterOptions WriterOptions = RelaxedJson.Options;
 
     private readonly List<Block> _blocks = [];
+    private readonly PooledBufferWriter _body = new();
     private TokenCounter _tokens;
 
-    public bool HasStarted { get; private set; }
-    public bool WantsHeartbeat => false;
-    public long UnflushedBytes { get; private set; }
     public int EstimatedCompletionTokens => _tokens.Tokens;
 
     public void SessionKnown(string sessionId) { }
@@ -59,13 +57,11 @@ public sealed class AnthropicMessageAggregator(PipeWriter pipe, string messageId
         throw new InvalidOperationException("tool call arguments arrived for a call that never started");
     }
 
-    public void Heartbeat() { }
-
     public void Fail(ErrorBody error) { }
 
     public void Finish(string finishReason, UsageFigures usage)
     {
-        using var w = new Utf8JsonWriter(pipe, WriterOptions);
+        using var w = new Utf8JsonWriter(_body, WriterOptions);
         w.WriteStartObject();
         w.WriteString("id", messageId);
         w.WriteString("type", "message");
@@ -82,17 +78,9 @@ public sealed class AnthropicMessageAggregator(PipeWriter pipe, string messageId
         w.WriteEndObject();
         w.WriteEndObject();
         w.Flush();
-        UnflushedBytes = w.BytesCommitted;
-        HasStarted = true;
     }
 
-    public ValueTask<FlushResult> FlushAsync(CancellationToken cancellationToken)
-    {
-        UnflushedBytes = 0;
-        return pipe.FlushAsync(cancellationToken);
-    }
-
-    public ValueTask CompleteAsync() => pipe.CompleteAsync();
+    public PooledBytes? TakeWritten() => _body.Detach();
 
     private StringBuilder Current(Kind kind)
     {

@@ -1,18 +1,18 @@
 using System.Buffers;
-using System.IO.Pipelines;
 using System.Text.Json;
+using Mix2Api.Streams.Buffers;
 using Mix2Api.Streams.Output;
 using Mix2Api.Streams.Protocol;
 
 namespace Mix2Api.Streams.Anthropic;
 
 /// <summary>
-/// Writes Anthropic Messages streaming events straight into the response pipe: <c>message_start</c>, then
+/// Encodes Anthropic Messages streaming events into a pooled buffer the graph takes per batch
+/// (<see cref="TakeWritten"/>): <c>message_start</c>, then
 /// one content block per stretch of text, thinking or tool call (<c>content_block_start</c> /
 /// <c>content_block_delta</c> / <c>content_block_stop</c>), then <c>message_delta</c> with the stop reason and
 /// usage and <c>message_stop</c>; <c>ping</c> while idle; one <c>error</c> event on an abnormal end, never a
-/// fake <c>end_turn</c>. Each event is assembled in a pooled buffer and handed to the pipe in one write; only
-/// strings go through the JSON escaper.
+/// fake <c>end_turn</c>. Only strings go through the JSON escaper.
 /// </summary>
 public sealed class AnthropicSseWriter : IChatOutput
 {
@@ -20,8 +20,7 @@ public sealed class AnthropicSseWriter : IChatOutput
 
     private static readonly JsonWriterOptions WriterOptions = RelaxedJson.Unvalidated;
 
-    private readonly PipeWriter _pipe;
-    private readonly ChunkBuffer _chunk = new();
+    private readonly PooledBufferWriter _chunk = new();
     private readonly Utf8JsonWriter _json;
     private readonly string _messageId;
     private readonly string _model;
@@ -31,21 +30,20 @@ public sealed class AnthropicSseWriter : IChatOutput
     private int _openToolCall = -1;
     private bool _messageStarted;
     private bool _ended;
-    private long _unflushed;
+    private bool _started;
     private TokenCounter _tokens;
 
-    public AnthropicSseWriter(PipeWriter pipe, string messageId, string model, int promptTokens)
+    public AnthropicSseWriter(string messageId, string model, int promptTokens)
     {
-        _pipe = pipe;
         _json = new Utf8JsonWriter(_chunk, WriterOptions);
         _messageId = messageId;
         _model = model;
         _promptTokens = promptTokens;
     }
 
-    public bool HasStarted { get; private set; }
-    public bool WantsHeartbeat => !_ended;
-    public long UnflushedBytes => _unflushed;
+    /// <summary>Anthropic's keep-alive event, one constant element the graph injects while the client hears nothing.</summary>
+    public static readonly PooledBytes Ping = PooledBytes.Unpooled("event: ping\ndata: {\"type\":\"ping\"}\n\n"u8.ToArray());
+
     public int EstimatedCompletionTokens => _tokens.Tokens;
 
     /// <summary>The session id travels in the <c>x-session-id</c> header; Anthropic's events have no field for it.</summary>
@@ -107,14 +105,6 @@ public sealed class AnthropicSseWriter : IChatOutput
         Commit();
     }
 
-    public void Heartbeat()
-    {
-        if (_ended) return;
-        EnsureMessageStart();
-        Raw("event: ping\ndata: {\"type\":\"ping\"}\n\n"u8);
-        Commit();
-    }
-
     public void Finish(string finishReason, UsageFigures usage)
     {
         if (_ended) return;
@@ -133,7 +123,7 @@ public sealed class AnthropicSseWriter : IChatOutput
 
     public void Fail(ErrorBody error)
     {
-        if (_ended || !HasStarted) return;
+        if (_ended || !_started) return;
         Raw("event: error\ndata: "u8);
         _json.Reset();
         AnthropicErrorEnvelope.Write(_json, 0, error);
@@ -143,13 +133,7 @@ public sealed class AnthropicSseWriter : IChatOutput
         _ended = true;
     }
 
-    public ValueTask<FlushResult> FlushAsync(CancellationToken cancellationToken)
-    {
-        _unflushed = 0;
-        return _pipe.FlushAsync(cancellationToken);
-    }
-
-    public ValueTask CompleteAsync() => _pipe.CompleteAsync();
+    public PooledBytes? TakeWritten() => _chunk.Detach();
 
     /// <summary>Makes sure a block of <paramref name="kind"/> is open, closing another kind first.</summary>
     private void Open(Block kind)
@@ -214,14 +198,6 @@ public sealed class AnthropicSseWriter : IChatOutput
         Raw(digits[..n]);
     }
 
-    /// <summary>Hands the assembled events to the response pipe in one write.</summary>
-    private void Commit()
-    {
-        var bytes = _chunk.WrittenSpan;
-        if (bytes.IsEmpty) return;
-        _pipe.Write(bytes);
-        _unflushed += bytes.Length;
-        HasStarted = true;
-        _chunk.Release();
-    }
+    /// <summary>An event is complete: from here on an error must be an in-band event, not a status.</summary>
+    private void Commit() => _started = true;
 }

@@ -1,19 +1,11 @@
 using Mix2Api.Streams.Protocol;
-using Mix2Api.Streams.Supervision;
 
 namespace Mix2Api.Streams.Graph;
 
-/// <summary>How one graph run ended and what it saw on the way, for Supervision and the log.</summary>
+/// <summary>What one request's chat turn saw on its way, for Supervision, the session and the log.</summary>
 public sealed class StreamOutcome
 {
-    public StreamExit Exit { get; internal set; }
-
-    /// <summary>Upstream error text (for the client message; redact before logging).</summary>
-    public string? Detail { get; internal set; }
-
-    /// <summary>The unexpected exception behind <see cref="StreamExit.AdapterFault"/>, or the I/O error.</summary>
-    public Exception? Exception { get; internal set; }
-
+    /// <summary>The finish_reason the client was sent; null unless the turn completed normally.</summary>
     public string? FinishReason { get; internal set; }
     public UsageFigures Usage { get; internal set; }
     public bool UpstreamReportedUsage { get; internal set; }

@@ -1,16 +1,16 @@
-using System.IO.Pipelines;
 using System.Text;
 using System.Text.Json;
+using Mix2Api.Streams.Buffers;
 using Mix2Api.Streams.Protocol;
 
 namespace Mix2Api.Streams.Output;
 
 /// <summary>
-/// The non-stream side of the graph: collects what the stream writer would have sent and, at the
-/// end, writes one <c>chat.completion</c> object (SPEC §1.4). Nothing reaches the client before
+/// The non-stream encoder of the graph: collects what the stream writer would have sent and, at the
+/// end, encodes one <c>chat.completion</c> object (SPEC §1.4). Nothing reaches the client before
 /// <see cref="Finish"/>, so every failure can still be an HTTP status.
 /// </summary>
-public sealed class ChatCompletionAggregator(PipeWriter pipe, ChunkIdentity identity, bool legacyFunctions) : IChatOutput
+public sealed class ChatCompletionAggregator(ChunkIdentity identity, bool legacyFunctions) : IChatOutput
 {
     private static readonly JsonWriterOptions WriterOptions = RelaxedJson.Options;
 
@@ -20,9 +20,8 @@ public sealed class ChatCompletionAggregator(PipeWriter pipe, ChunkIdentity iden
     private string? _sessionId;
     private TokenCounter _tokens;
 
-    public bool HasStarted { get; private set; }
-    public bool WantsHeartbeat => false;
-    public long UnflushedBytes { get; private set; }
+    private readonly PooledBufferWriter _body = new(4096);
+
     public int EstimatedCompletionTokens => _tokens.Tokens;
 
     public string Text => _content.ToString();
@@ -53,13 +52,11 @@ public sealed class ChatCompletionAggregator(PipeWriter pipe, ChunkIdentity iden
         _calls[index].Arguments.Append(fragment);
     }
 
-    public void Heartbeat() { }
-
     public void Fail(ErrorBody error) { }
 
     public void Finish(string finishReason, UsageFigures usage)
     {
-        using var w = new Utf8JsonWriter(pipe, WriterOptions);
+        using var w = new Utf8JsonWriter(_body, WriterOptions);
         w.WriteStartObject();
         w.WriteString("id", identity.Id);
         w.WriteString("object", "chat.completion");
@@ -87,8 +84,6 @@ public sealed class ChatCompletionAggregator(PipeWriter pipe, ChunkIdentity iden
         w.WriteEndObject();
         w.WriteEndObject();
         w.Flush();
-        UnflushedBytes = w.BytesCommitted;
-        HasStarted = true;
     }
 
     private void WriteCalls(Utf8JsonWriter w)
@@ -120,11 +115,5 @@ public sealed class ChatCompletionAggregator(PipeWriter pipe, ChunkIdentity iden
 
     private static string Arguments(StringBuilder arguments) => arguments.Length == 0 ? "{}" : arguments.ToString();
 
-    public ValueTask<FlushResult> FlushAsync(CancellationToken cancellationToken)
-    {
-        UnflushedBytes = 0;
-        return pipe.FlushAsync(cancellationToken);
-    }
-
-    public ValueTask CompleteAsync() => pipe.CompleteAsync();
+    public PooledBytes? TakeWritten() => _body.Detach();
 }

@@ -1,15 +1,15 @@
 using System.Buffers;
-using System.IO.Pipelines;
 using System.Text;
 using System.Text.Json;
+using Mix2Api.Streams.Buffers;
 using Mix2Api.Streams.Protocol;
 
 namespace Mix2Api.Streams.Output;
 
 /// <summary>
-/// Writes OpenAI <c>chat.completion.chunk</c> SSE events straight into the response pipe. The fixed
-/// parts of a chunk are pre-encoded once per response; only strings go through the JSON escaper, so
-/// a chunk costs a few buffer copies and no allocations.
+/// Encodes OpenAI <c>chat.completion.chunk</c> SSE events into a pooled buffer that the graph takes
+/// per batch (<see cref="TakeWritten"/>). The fixed parts of a chunk are pre-encoded once per response;
+/// only strings go through the JSON escaper, so a chunk costs a few buffer copies and no allocations.
 /// </summary>
 public sealed class OpenAiSseWriter : IChatOutput
 {
@@ -17,8 +17,7 @@ public sealed class OpenAiSseWriter : IChatOutput
 
     private static readonly JsonWriterOptions WriterOptions = RelaxedJson.Unvalidated;
 
-    private readonly PipeWriter _pipe;
-    private readonly ChunkBuffer _chunk = new();
+    private readonly PooledBufferWriter _chunk = new();
     private readonly Utf8JsonWriter _json;
     private readonly ChunkIdentity _identity;
     private readonly bool _includeUsage;
@@ -29,13 +28,11 @@ public sealed class OpenAiSseWriter : IChatOutput
     private string? _sessionToAnnounce;
     private bool _roleSent;
     private bool _ended;
-    private long _unflushed;
     private long _chunks;
     private TokenCounter _tokens;
 
-    public OpenAiSseWriter(PipeWriter pipe, ChunkIdentity identity, bool includeUsage, bool legacyFunctions)
+    public OpenAiSseWriter(ChunkIdentity identity, bool includeUsage, bool legacyFunctions)
     {
-        _pipe = pipe;
         _json = new Utf8JsonWriter(_chunk, WriterOptions);
         _identity = identity;
         _includeUsage = includeUsage;
@@ -45,9 +42,9 @@ public sealed class OpenAiSseWriter : IChatOutput
         _usagePrefix = Encoding.UTF8.GetBytes("data: " + head + ",\"choices\":[],\"usage\":");
     }
 
-    public bool HasStarted { get; private set; }
-    public bool WantsHeartbeat => !_ended;
-    public long UnflushedBytes => _unflushed;
+    /// <summary>The keep-alive comment (SPEC §1.5), one constant element the graph injects while the client hears nothing.</summary>
+    public static readonly PooledBytes Heartbeat = PooledBytes.Unpooled(": keep-alive\n\n"u8.ToArray());
+
     public int EstimatedCompletionTokens => _tokens.Tokens;
 
     /// <summary><c>chat.completion.chunk</c> events written so far (read by the admin view from another thread).</summary>
@@ -63,7 +60,6 @@ public sealed class OpenAiSseWriter : IChatOutput
         Field("\"content\":"u8);
         JsonString(text);
         EndDelta(null);
-        Commit();
     }
 
     public void Reasoning(ReadOnlySpan<char> text)
@@ -74,7 +70,6 @@ public sealed class OpenAiSseWriter : IChatOutput
         Field("\"reasoning_content\":"u8);
         JsonString(text);
         EndDelta(null);
-        Commit();
     }
 
     public void ToolCallStart(int index, string id, string name)
@@ -98,7 +93,6 @@ public sealed class OpenAiSseWriter : IChatOutput
             Raw(",\"arguments\":\"\"}}]"u8);
         }
         EndDelta(null);
-        Commit();
     }
 
     public void ToolCallArguments(int index, ReadOnlySpan<char> fragment)
@@ -121,14 +115,6 @@ public sealed class OpenAiSseWriter : IChatOutput
             Raw("}}]"u8);
         }
         EndDelta(null);
-        Commit();
-    }
-
-    public void Heartbeat()
-    {
-        if (_ended) return;
-        Raw(": keep-alive\n\n"u8);
-        Commit();
     }
 
     public void Finish(string finishReason, UsageFigures usage)
@@ -148,13 +134,12 @@ public sealed class OpenAiSseWriter : IChatOutput
             Raw("}}\n\n"u8);
         }
         Raw("data: [DONE]\n\n"u8);
-        Commit();
         _ended = true;
     }
 
     public void Fail(ErrorBody error)
     {
-        if (_ended || !HasStarted) return;
+        if (_ended) return;
         Raw("data: {\"error\":{\"message\":"u8);
         JsonString(error.Message);
         Raw(",\"type\":"u8);
@@ -162,14 +147,7 @@ public sealed class OpenAiSseWriter : IChatOutput
         Raw(",\"code\":"u8);
         if (error.Code is null) Raw("null"u8); else JsonString(error.Code);
         Raw("}}\n\ndata: [DONE]\n\n"u8);
-        Commit();
         _ended = true;
-    }
-
-    public ValueTask<FlushResult> FlushAsync(CancellationToken cancellationToken)
-    {
-        _unflushed = 0;
-        return _pipe.FlushAsync(cancellationToken);
     }
 
     private void BeginDelta()
@@ -224,16 +202,7 @@ public sealed class OpenAiSseWriter : IChatOutput
         _json.Flush();
     }
 
-    /// <summary>Hands the assembled chunk to the response pipe in one write.</summary>
-    private void Commit()
-    {
-        var bytes = _chunk.WrittenSpan;
-        if (bytes.IsEmpty) return;
-        _pipe.Write(bytes);
-        _unflushed += bytes.Length;
-        HasStarted = true;
-        _chunk.Release();
-    }
+    public PooledBytes? TakeWritten() => _chunk.Detach();
 
     private void Number(int value)
     {
@@ -257,6 +226,4 @@ public sealed class OpenAiSseWriter : IChatOutput
         var json = Encoding.UTF8.GetString(buffer.WrittenSpan);
         return json[..^1];
     }
-
-    public ValueTask CompleteAsync() => _pipe.CompleteAsync();
 }

@@ -1,5 +1,8 @@
 namespace Mix2Api.Streams.Sse;
 
-/// <summary>An upstream SSE line grew past the configured cap: malformed or hostile data, never buffered without bound.</summary>
+/// <summary>An upstream SSE line or event grew past UPSTREAM_MAX_FRAME_BYTES: malformed or hostile data, never buffered without bound.</summary>
 public sealed class UpstreamFrameTooLargeException(int limit)
-    : IOException($"upstream SSE frame exceeds {limit} bytes");
+    : Exception($"upstream SSE frame exceeds {limit} bytes")
+{
+    public int Limit { get; } = limit;
+}

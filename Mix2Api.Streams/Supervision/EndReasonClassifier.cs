@@ -14,7 +14,7 @@ public static class EndReasonClassifier
         StreamExit.CompletedWithToolCalls => new(EndReason.ToolCalls, 200, null),
         StreamExit.CompletedAtLength => new(EndReason.Length, 200, null),
         // 499 is what nginx logs for a client that left; nobody receives it.
-        StreamExit.ClientDisconnected => new(EndReason.ClientAbort, 499, null),
+        StreamExit.ClientDisconnected or StreamExit.ClientWriteFailed => new(EndReason.ClientAbort, 499, null),
         StreamExit.UpstreamConnectTimedOut or StreamExit.UpstreamFirstByteTimedOut
             or StreamExit.UpstreamIdleTimedOut or StreamExit.TotalTimedOut
             => new(EndReason.Timeout, 504, new ErrorBody(TimeoutMessage(exit), "api_error", "upstream_timeout")),

@@ -13,8 +13,10 @@ public enum StreamExit
     CompletedWithToolCalls,
     /// <summary>Completed, cut by the upstream's length limit.</summary>
     CompletedAtLength,
-    /// <summary>The client connection went away (abort or failed write).</summary>
+    /// <summary>The client connection went away (its request was aborted).</summary>
     ClientDisconnected,
+    /// <summary>Writing to the client failed or found its connection closed.</summary>
+    ClientWriteFailed,
     /// <summary>Connecting to the upstream failed (refused, DNS, TLS) after any retries.</summary>
     UpstreamConnectFailed,
     /// <summary>Connecting to the upstream took longer than the connect timeout.</summary>

@@ -55,15 +55,32 @@ public class SimDirectiveTests
     }
 
     [Fact]
-    public void Every_documented_scenario_name_builds()
+    public void Every_scenario_is_documented_and_builds_its_own_script()
     {
+        var doc = File.ReadAllText(Path.Combine(RepoRoot(), "docs", "SIMULATOR.md"));
+        var built = new Dictionary<string, string>();
         foreach (var name in SimDirectiveScripts.Names)
         {
             var text = name == "fault" ? "[[sim:fault kind=drop]]" : $"[[sim:{name}]]";
-            Assert.NotNull(SimDirectiveScripts.Build(SimDirective.Find(text)!, 0));
+            Assert.Contains($"`{text}`", doc);
+            var script = SimDirectiveScripts.Build(SimDirective.Find(text)!, 0);
+            Assert.NotEmpty(script.Steps);
+            built.Add(name, script.Name);
         }
+        // Two scenarios that built the same script would mean a name silently falls back to another one.
+        Assert.Equal(built.Count, built.Values.Distinct().Count());
         foreach (var kind in SimDirectiveScripts.FaultKinds)
-            Assert.StartsWith("fault:", SimDirectiveScripts.Build(SimDirective.Find($"[[sim:fault kind={kind}]]")!, 0).Name);
+        {
+            Assert.Contains($"`[[sim:fault kind={kind}]]`", doc);
+            Assert.StartsWith("fault:" + kind, SimDirectiveScripts.Build(SimDirective.Find($"[[sim:fault kind={kind}]]")!, 0).Name);
+        }
+    }
+
+    private static string RepoRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Mix2Api.Actors.sln"))) dir = dir.Parent;
+        return dir?.FullName ?? throw new InvalidOperationException("repository root not found");
     }
 
     [Fact]
@@ -141,6 +158,7 @@ public class SimDirectiveTests
     {
         Assert.Throws<ArgumentException>(() => new SimScript("x", new SimStep.Reply(500, "{}"), new SimStep.Done()));
         Assert.Throws<ArgumentException>(() => new SimScript("x", new SimStep.Done(), new SimStep.Reply(500, "{}")));
-        Assert.NotNull(new SimScript("x", new SimStep.Delay(TimeSpan.FromMilliseconds(1)), new SimStep.Reply(500, "{}")));
+        var delayed = new SimScript("x", new SimStep.Delay(TimeSpan.FromMilliseconds(1)), new SimStep.Reply(500, "{}"));
+        Assert.Equal([new SimStep.Delay(TimeSpan.FromMilliseconds(1)), new SimStep.Reply(500, "{}")], delayed.Steps);
     }
 }

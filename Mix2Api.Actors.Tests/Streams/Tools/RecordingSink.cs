@@ -20,6 +20,9 @@ internal sealed class RecordingSink : IChatSink
 
     public string Text => _content.ToString();
 
+    /// <summary>Characters of content received so far (without building the string).</summary>
+    public int TextLength => _content.Length;
+
     public void Content(ReadOnlySpan<char> text)
     {
         Assert.False(text.IsEmpty, "empty content delta");

@@ -1,0 +1,63 @@
+using System.Text;
+using Akka.Streams;
+using Akka.Streams.Dsl;
+using Akka.Streams.TestKit;
+using Mix2Api.Streams.Buffers;
+using Mix2Api.Streams.Protocol;
+
+namespace Mix2Api.Tests.Streams.Graph;
+
+/// <summary>The fused framing + frame decoding stage: one batch per network read, the first always, frames intact across reads.</summary>
+public class UiFrameDecodingTests : Akka.TestKit.Xunit2.TestKit
+{
+    private readonly IMaterializer _materializer;
+
+    public UiFrameDecodingTests() : base("akka.loglevel = WARNING") => _materializer = Sys.Materializer();
+
+    private static PooledBytes Bytes(string text) => PooledBytes.Unpooled(Encoding.UTF8.GetBytes(text));
+
+    [Fact]
+    public void The_first_read_yields_a_batch_even_without_frames_later_ones_only_with_frames()
+    {
+        var upstream = this.CreatePublisherProbe<PooledBytes>();
+        var downstream = this.CreateSubscriberProbe<UiFrameBatch>();
+        Source.FromPublisher(upstream).Via(UiFrameDecoding.Create(1024)).RunWith(Sink.FromSubscriber(downstream), _materializer);
+
+        downstream.Request(1);
+        upstream.SendNext(Bytes(": upstream keep-alive\n\n"));
+        Assert.Equal(0, downstream.ExpectNext().Count); // the upstream answered: the sink may start heartbeats
+
+        downstream.Request(1);
+        upstream.SendNext(Bytes("data: {\"type\":\"text-delta\",\"delta\":\"你"));
+        downstream.ExpectNoMsg(TimeSpan.FromMilliseconds(50));
+        upstream.SendNext(Bytes("好\"}\n\ndata: {\"type\":\"finish\"}\n\ndata: [DONE]\n\n"));
+        var batch = downstream.ExpectNext();
+        Assert.Equal([UiFrameType.TextDelta, UiFrameType.Finish, UiFrameType.Done], batch.Frames.Select(f => f.Type));
+        Assert.Equal("你好", batch[0].Text);
+    }
+
+    [Fact]
+    public void Every_byte_of_every_read_is_released_to_the_pool_once_parsed()
+    {
+        var upstream = this.CreatePublisherProbe<PooledBytes>();
+        var downstream = this.CreateSubscriberProbe<UiFrameBatch>();
+        Source.FromPublisher(upstream).Via(UiFrameDecoding.Create(1024)).RunWith(Sink.FromSubscriber(downstream), _materializer);
+        downstream.Request(1);
+        var array = System.Buffers.ArrayPool<byte>.Shared.Rent(64);
+        var n = Encoding.UTF8.GetBytes("data: {\"type\":\"start\"}\n\n", array);
+        var read = PooledBytes.Rented(array, n);
+        upstream.SendNext(read);
+        Assert.Equal(UiFrameType.Start, downstream.ExpectNext()[0].Type);
+        Assert.Throws<ObjectDisposedException>(() => read.Span.Length);
+    }
+
+    [Fact]
+    public void A_non_json_data_line_is_a_malformed_frame_not_a_failure_of_the_stage()
+    {
+        var downstream = Source.Single(Bytes("data: <html>\n\ndata: {\"type\":\"finish\"}\n\n"))
+            .Via(UiFrameDecoding.Create(1024)).RunWith(this.SinkProbe<UiFrameBatch>(), _materializer);
+        downstream.Request(2);
+        Assert.Equal([UiFrameType.Malformed, UiFrameType.Finish], downstream.ExpectNext().Frames.Select(f => f.Type));
+        downstream.ExpectComplete();
+    }
+}

@@ -1,0 +1,213 @@
+using Akka.Streams;
+using Akka.Streams.Dsl;
+using Akka.Streams.Stage;
+using Mix2Api.Streams.Buffers;
+using Mix2Api.Streams.Output;
+using Mix2Api.Streams.Protocol;
+using Mix2Api.Streams.Supervision;
+using Mix2Api.Streams.Tools;
+
+namespace Mix2Api.Streams.Graph;
+
+/// <summary>
+/// The model's turn, from UI frames to client bytes: session ids, usage and finish are captured, text goes
+/// through the tool-protocol transform, and everything is encoded by the request's <see cref="IChatOutput"/>
+/// (OpenAI SSE chunks, or the one aggregated body). Transform and encoding are fused on purpose: the
+/// transform calls the encoder directly, so no intermediate delta objects exist. One element out per batch
+/// in (all chunks that batch produced, in one pooled buffer); the first batch always yields an element,
+/// possibly <see cref="PooledBytes.Empty"/>, so the sink knows the upstream has answered.
+/// Ends the stream after finish/<c>[DONE]</c>; fails with a typed exception on error or abort frames, bad
+/// data over the limit, or an upstream that ends without finishing. Materializes the <see cref="StreamOutcome"/>.
+/// </summary>
+public static class ChatTurn
+{
+    public static Flow<UiFrameBatch, PooledBytes, StreamOutcome> Create(IChatOutput output, IToolTransform transform,
+        ChatTurnOptions options, IChatStreamObserver? observer = null)
+        => Flow.FromGraph(new ChatTurnStage(output, transform, options, observer)).Named("ChatTurn");
+
+    private sealed class ChatTurnStage(IChatOutput output, IToolTransform transform, ChatTurnOptions options, IChatStreamObserver? observer)
+        : GraphStageWithMaterializedValue<FlowShape<UiFrameBatch, PooledBytes>, StreamOutcome>
+    {
+        private readonly IChatOutput _output = output;
+        private readonly IToolTransform _transform = transform;
+        private readonly ChatTurnOptions _options = options;
+        private readonly IChatStreamObserver? _observer = observer;
+        private readonly Inlet<UiFrameBatch> _in = new("ChatTurn.in");
+        private readonly Outlet<PooledBytes> _out = new("ChatTurn.out");
+
+        public override FlowShape<UiFrameBatch, PooledBytes> Shape => new(_in, _out);
+
+        public override ILogicAndMaterializedValue<StreamOutcome> CreateLogicAndMaterializedValue(Attributes inheritedAttributes)
+        {
+            var outcome = new StreamOutcome();
+            return new LogicAndMaterializedValue<StreamOutcome>(new Logic(this, outcome), outcome);
+        }
+
+        private sealed class Logic : InAndOutGraphStageLogic
+        {
+            private readonly ChatTurnStage _stage;
+            private readonly StreamOutcome _outcome;
+            private readonly IChatOutput _output;
+            private readonly IToolTransform _transform;
+            private readonly Action _completeStage;
+            private bool _answered;
+            private bool _finished;
+            private bool _idsCaptured;
+            private char _pendingTextHigh;
+            private char _pendingReasoningHigh;
+            private string? _upstreamFinishReason;
+            private UsageFigures? _upstreamUsage;
+
+            public Logic(ChatTurnStage stage, StreamOutcome outcome) : base(stage.Shape)
+            {
+                _stage = stage;
+                _outcome = outcome;
+                _output = stage._output;
+                _transform = stage._transform;
+                _completeStage = CompleteStage;
+                SetHandler(stage._in, this);
+                SetHandler(stage._out, this);
+            }
+
+            public override void OnPull() => Pull(_stage._in);
+
+            public override void OnPush()
+            {
+                var batch = Grab(_stage._in);
+                Exception? failure = null;
+                var finished = false;
+                for (var i = 0; i < batch.Count && !finished && failure is null; i++)
+                    finished = Handle(batch[i], ref failure);
+                if (finished)
+                {
+                    _finished = true;
+                    Complete();
+                }
+                var bytes = _output.TakeWritten();
+                if (!_answered)
+                {
+                    _answered = true;
+                    bytes ??= PooledBytes.Empty;
+                }
+                if (failure is not null)
+                {
+                    if (bytes is null) FailStage(failure);
+                    else Emit(_stage._out, bytes, () => FailStage(failure));
+                }
+                else if (finished)
+                {
+                    if (bytes is null) CompleteStage();
+                    else Emit(_stage._out, bytes, _completeStage);
+                }
+                else if (bytes is not null) Push(_stage._out, bytes);
+                else Pull(_stage._in);
+            }
+
+            public override void OnUpstreamFinish()
+            {
+                // After finish the last bytes may still be on their way out; the stage completes after them.
+                if (!_finished) FailStage(new UpstreamTruncatedException());
+            }
+
+            /// <summary>Applies one frame; true when it ends the turn normally, or sets <paramref name="failure"/>.</summary>
+            private bool Handle(in UiFrame frame, ref Exception? failure)
+            {
+                switch (frame.Type)
+                {
+                    case UiFrameType.TextDelta:
+                        if (JoinSurrogates(frame.Text, ref _pendingTextHigh) is { Length: > 0 } text) _transform.Push(text, _output);
+                        return false;
+                    case UiFrameType.ReasoningDelta:
+                        if (JoinSurrogates(frame.Text, ref _pendingReasoningHigh) is { Length: > 0 } thought) _output.Reasoning(thought);
+                        return false;
+                    case UiFrameType.Start or UiFrameType.MessageMetadata:
+                        Capture(frame);
+                        return false;
+                    case UiFrameType.Usage:
+                        _upstreamUsage = frame.Usage ?? _upstreamUsage;
+                        return false;
+                    case UiFrameType.Finish:
+                        Capture(frame);
+                        _upstreamFinishReason = frame.FinishReason;
+                        return true;
+                    case UiFrameType.Done:
+                        return true;
+                    case UiFrameType.Error:
+                        failure = new UpstreamErrorFrameException(frame.Text);
+                        return false;
+                    case UiFrameType.Abort:
+                        failure = new UpstreamAbortFrameException();
+                        return false;
+                    case UiFrameType.Malformed:
+                        _outcome.BadFrames++;
+                        _stage._observer?.OnBadFrame(_outcome.BadFrames);
+                        if (_outcome.BadFrames > _stage._options.MaxBadFrames) failure = new UpstreamMalformedException("a data line was not JSON");
+                        return false;
+                    case UiFrameType.UpstreamTool:
+                        _stage._observer?.OnUpstreamToolFrame();
+                        return false;
+                    default:
+                        return false;
+                }
+            }
+
+            /// <summary>
+            /// Holds a trailing high surrogate back until the next delta brings its low half, so an emoji
+            /// split across frames is not turned into two replacement characters.
+            /// </summary>
+            private static string? JoinSurrogates(string? text, ref char pendingHigh)
+            {
+                if (string.IsNullOrEmpty(text)) return text;
+                if (pendingHigh != '\0')
+                {
+                    text = pendingHigh + text;
+                    pendingHigh = '\0';
+                }
+                if (char.IsHighSurrogate(text[^1]))
+                {
+                    pendingHigh = text[^1];
+                    return text[..^1];
+                }
+                return text;
+            }
+
+            private void Capture(in UiFrame frame)
+            {
+                _upstreamUsage = frame.Usage ?? _upstreamUsage;
+                if (_idsCaptured) return;
+                var session = frame.SessionId ?? (_stage._options.SessionFromExchangeId ? frame.ExchangeId : null);
+                if (session is null && frame.ExchangeId is null) return;
+                _idsCaptured = true;
+                _outcome.SessionId = session;
+                _outcome.ExchangeId = frame.ExchangeId;
+                if (session is not null) _output.SessionKnown(session);
+                _stage._observer?.OnSessionIds(session, frame.ExchangeId);
+            }
+
+            /// <summary>Normal end: flush the transform, decide finish_reason and usage, write the end.</summary>
+            private void Complete()
+            {
+                if (_pendingTextHigh != '\0') _transform.Push([_pendingTextHigh], _output);
+                _transform.Complete(_output);
+                _outcome.ToolCalls = _transform.ToolCallCount;
+                string finish;
+                if (_transform is ToolProtocolTransform { EndedMidCall: true } || _upstreamFinishReason is "length" or "max_tokens")
+                    // Cut by the length limit, possibly inside a call's arguments: never pretend the call is whole.
+                    finish = "length";
+                else if (_transform.ToolCallCount > 0)
+                    finish = _stage._options.LegacyFunctions ? "function_call" : "tool_calls";
+                else
+                    finish = "stop";
+                var reported = _upstreamUsage ?? default;
+                _outcome.UpstreamReportedUsage = !reported.IsEmpty;
+                // Never all zeros: whatever side the upstream did not report is our estimate.
+                var usage = new UsageFigures(
+                    reported.PromptTokens > 0 ? reported.PromptTokens : Math.Max(1, _stage._options.PromptTokenEstimate),
+                    reported.CompletionTokens > 0 ? reported.CompletionTokens : _output.EstimatedCompletionTokens);
+                _outcome.Usage = usage;
+                _outcome.FinishReason = finish;
+                _output.Finish(finish, usage);
+            }
+        }
+    }
+}

@@ -1,0 +1,17 @@
+namespace Mix2Api.Streams.Graph;
+
+/// <summary>The per-request facts the chat turn needs besides its output and transform.</summary>
+public sealed record ChatTurnOptions
+{
+    /// <summary>Legacy <c>functions</c> callers get <c>finish_reason:"function_call"</c>.</summary>
+    public bool LegacyFunctions { get; init; }
+
+    /// <summary>Our prompt token estimate, used when the upstream reports none.</summary>
+    public int PromptTokenEstimate { get; init; } = 1;
+
+    /// <summary>Non-JSON data lines tolerated before the request fails (UPSTREAM_MAX_BAD_FRAMES).</summary>
+    public int MaxBadFrames { get; init; }
+
+    /// <summary>Use the exchange id as session id when the upstream sends no sessionId.</summary>
+    public bool SessionFromExchangeId { get; init; }
+}

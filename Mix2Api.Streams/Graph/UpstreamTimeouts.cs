@@ -1,0 +1,90 @@
+using System.Diagnostics;
+using Akka;
+using Akka.Streams;
+using Akka.Streams.Dsl;
+using Akka.Streams.Stage;
+using Mix2Api.Streams.Supervision;
+
+namespace Mix2Api.Streams.Graph;
+
+/// <summary>
+/// The upstream's first-byte and idle deadlines, placed right after the upstream source. Akka's
+/// <c>InitialTimeout</c>/<c>IdleTimeout</c> are not used here: <c>IdleTimeout</c> fails whenever no element
+/// passes, which also happens while a slow client backpressures, and both raise a plain
+/// <see cref="TimeoutException"/> that cannot be told apart from the total deadline's. This stage counts
+/// idleness only while it is asking the upstream for data (pulled and not yet pushed), so a client that
+/// drains slowly never looks like a silent upstream, and it fails with a typed
+/// <see cref="UpstreamTimeoutException"/>. The idle timer is re-armed lazily: an element costs a
+/// timestamp, not a timer.
+/// </summary>
+public static class UpstreamTimeouts
+{
+    /// <param name="firstByte">From materialization (connect and headers included) to the first element; zero disables.</param>
+    /// <param name="idle">Between elements while data is being asked for; zero disables.</param>
+    public static Flow<T, T, NotUsed> Create<T>(TimeSpan firstByte, TimeSpan idle)
+        => Flow.FromGraph(new UpstreamTimeoutsStage<T>(firstByte, idle)).Named("UpstreamTimeouts");
+
+    private sealed class UpstreamTimeoutsStage<T>(TimeSpan firstByte, TimeSpan idle) : GraphStage<FlowShape<T, T>>
+    {
+        private readonly TimeSpan _firstByte = firstByte;
+        private readonly TimeSpan _idle = idle;
+        private readonly Inlet<T> _in = new("UpstreamTimeouts.in");
+        private readonly Outlet<T> _out = new("UpstreamTimeouts.out");
+
+        public override FlowShape<T, T> Shape => new(_in, _out);
+
+        protected override GraphStageLogic CreateLogic(Attributes inheritedAttributes) => new Logic(this);
+
+        private sealed class Logic : TimerGraphStageLogic
+        {
+            private const string FirstByteTimer = "first-byte";
+            private const string IdleTimer = "idle";
+            private readonly UpstreamTimeoutsStage<T> _stage;
+            private bool _firstSeen;
+            private bool _asking;
+            private long _askingSince;
+
+            public Logic(UpstreamTimeoutsStage<T> stage) : base(stage.Shape)
+            {
+                _stage = stage;
+                SetHandler(stage._in, onPush: () =>
+                {
+                    if (!_firstSeen)
+                    {
+                        _firstSeen = true;
+                        CancelTimer(FirstByteTimer);
+                    }
+                    _asking = false;
+                    Push(stage._out, Grab(stage._in));
+                });
+                SetHandler(stage._out, onPull: () =>
+                {
+                    Pull(stage._in);
+                    if (!_firstSeen || stage._idle <= TimeSpan.Zero) return;
+                    _asking = true;
+                    _askingSince = Stopwatch.GetTimestamp();
+                    if (!IsTimerActive(IdleTimer)) ScheduleOnce(IdleTimer, stage._idle);
+                });
+            }
+
+            public override void PreStart()
+            {
+                if (_stage._firstByte > TimeSpan.Zero) ScheduleOnce(FirstByteTimer, _stage._firstByte);
+            }
+
+            protected override void OnTimer(object timerKey)
+            {
+                if (ReferenceEquals(timerKey, FirstByteTimer))
+                {
+                    if (!_firstSeen) FailStage(new UpstreamTimeoutException(UpstreamTimeoutKind.FirstByte, _stage._firstByte));
+                    return;
+                }
+                // The idle timer: fire only if we have been asking, without an answer, for the whole period.
+                if (!_asking) return;
+                var waited = Stopwatch.GetElapsedTime(_askingSince);
+                if (waited >= _stage._idle) FailStage(new UpstreamTimeoutException(UpstreamTimeoutKind.Idle, _stage._idle));
+                else ScheduleOnce(IdleTimer, _stage._idle - waited);
+            }
+        }
+    }
+}
