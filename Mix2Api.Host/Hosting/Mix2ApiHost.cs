@@ -68,7 +68,7 @@ public static class Mix2ApiHost
         var target = new UpstreamTarget { ChatPath = settings.ChatPath };
         if (settings.UseSimulator)
         {
-            simulator = await SimulatorServer.StartAsync(new SimulatorOptions { ChatPath = settings.ChatPath });
+            simulator = await SimulatorServer.StartAsync(new SimulatorOptions { ChatPath = settings.ChatPath, FaultMix = settings.SimulatorFaults });
             target.Set(simulator.BaseUrl, simulator: true);
         }
         else

@@ -12,6 +12,8 @@ public sealed record Mix2ApiSettings
     /// <summary>PORT: where Kestrel listens when ASPNETCORE_URLS / urls is not set.</summary>
     public required int Port { get; init; }
     public required bool UseSimulator { get; init; }
+    /// <summary>The built-in simulator's random fault mix (<c>UPSTREAM_SIMULATOR_FAULTS</c>), when set.</summary>
+    public Simulator.SimFaultMix? SimulatorFaults { get; init; }
     public Uri? UpstreamBase { get; init; }
     public required string ChatPath { get; init; }
     public string? Referer { get; init; }
@@ -69,6 +71,12 @@ public sealed record Mix2ApiSettings
         else if (upstreamBase is null && !r.IsSet(SettingKeys.UpstreamBase))
             r.Error(SettingKeys.UpstreamBase, "is required (outside Development, or with UPSTREAM_SIMULATOR=off)");
 
+        Simulator.SimFaultMix? faults = null;
+        if (r.Raw(SettingKeys.SimulatorFaults) is { } faultText && !Simulator.SimFaultMix.TryParse(faultText, null, out faults, out var faultError))
+            r.Error(SettingKeys.SimulatorFaults, faultError!);
+        if (faults is not null && useSimulator)
+            notices.Add($"The built-in upstream simulator injects random faults ({faults.Describe()}): for soak tests only.");
+
         var timeoutMs = r.Int(SettingKeys.UpstreamTimeout, 1);
         var authMode = r.Choice(SettingKeys.UpstreamAuthMode, "none", "static", "pass_through", "managed");
         var bearer = r.Raw(SettingKeys.UpstreamBearerToken);
@@ -110,6 +118,7 @@ public sealed record Mix2ApiSettings
         {
             Port = r.Int(SettingKeys.Port, 1, 65535),
             UseSimulator = useSimulator,
+            SimulatorFaults = faults,
             UpstreamBase = upstreamBase,
             ChatPath = "/" + r.String(SettingKeys.UpstreamChatPath).TrimStart('/'),
             Referer = r.Raw(SettingKeys.UpstreamReferer),
