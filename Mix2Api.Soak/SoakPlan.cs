@@ -35,7 +35,7 @@ public sealed record SoakPlan(int Index, string RequestId, SoakShape Shape, bool
         var stream = shape is SoakShape.StreamShort or SoakShape.StreamLong or SoakShape.ToolsStream
             || (shape is SoakShape.WrongKey or SoakShape.BadJson && random.Next(2) == 0);
         TimeSpan? abort = shape is not (SoakShape.WrongKey or SoakShape.BadJson) && random.NextDouble() < abortRate
-            ? TimeSpan.FromMilliseconds(random.Next(0, 400))
+            ? TimeSpan.FromMilliseconds(random.Next(0, 150))
             : null;
         return new SoakPlan(index, $"soak-{seed}-{index:D6}", shape, stream, abort);
     }

@@ -30,6 +30,7 @@ public sealed class ChatCompletionsEndpoint(
     ICredentialProvider credentials,
     UpstreamClient upstream,
     UpstreamTarget target,
+    DynamicUpstreamBase dynamicBase,
     ShutdownCoordinator shutdown,
     RequestMetrics metrics,
     TimeProvider time,
@@ -103,10 +104,13 @@ public sealed class ChatCompletionsEndpoint(
         report.Stream = stream;
         report.ToolsPresent = request.ToolsPresent;
 
-        if (request.UpstreamBaseUrl is not null || context.Request.Headers.ContainsKey("x-upstream-base-url"))
+        // A per-request upstream base is checked (and its name resolved, once) before anything else happens.
+        var (route, routeError) = await dynamicBase.ChooseAsync(
+            SessionIdHeaders.First(context.Request, DynamicUpstreamBase.Header), request.UpstreamBaseUrl, context.RequestAborted);
+        if (routeError is not null)
         {
             await Fail(context, StreamExit.RequestInvalid, 400,
-                ErrorResponses.InvalidRequest("invalid_request", "upstream_base_url", "Dynamic upstream base is disabled by server policy"));
+                ErrorResponses.InvalidRequest("invalid_request", DynamicUpstreamBase.Param, routeError));
             return;
         }
 
@@ -143,7 +147,7 @@ public sealed class ChatCompletionsEndpoint(
         UpstreamCallResult call;
         try
         {
-            call = await CallUpstreamAsync(context, upstreamBody, inboundBearer, deadlines, report);
+            call = await CallUpstreamAsync(context, upstreamBody, inboundBearer, route, deadlines, report);
         }
         catch (UpstreamCredentialException)
         {
@@ -200,18 +204,25 @@ public sealed class ChatCompletionsEndpoint(
     }
 
     /// <summary>Sends the request with the current credential; after a 401/403, recovers once if the mode can.</summary>
+    /// A <paramref name="route"/> (dynamic base) gets the credential only when its host is allowlisted.
     private async Task<UpstreamCallResult> CallUpstreamAsync(HttpContext context, ReadOnlyMemory<byte> body, string? inboundBearer,
-        RequestDeadlines deadlines, RequestReport report)
+        UpstreamRoute? route, RequestDeadlines deadlines, RequestReport report)
     {
-        var url = target.ChatUrl;
+        var url = route?.ChatUrl ?? target.ChatUrl;
+        if (route is { SendCredential: false })
+        {
+            var anonymous = await upstream.SendAsync(url, body, report.RequestId, null, deadlines, route);
+            report.UpstreamStatus = anonymous.Status;
+            return anonymous;
+        }
         var credential = await credentials.GetAsync(inboundBearer, deadlines.Token);
-        var call = await upstream.SendAsync(url, body, report.RequestId, credential.BearerToken, deadlines);
+        var call = await upstream.SendAsync(url, body, report.RequestId, credential.BearerToken, deadlines, route);
         for (var recovery = 0; call.Failure == StreamExit.UpstreamAuthRejected && recovery < settings.Actors.Token.RecoveryRetry; recovery++)
         {
             if (await credentials.RecoverAsync(credential, deadlines.Token) is not { } fresh) break;
             log.LogInformation("upstream rejected credential {Credential}; retrying with {Fresh}", credential.Fingerprint, fresh.Fingerprint);
             credential = fresh;
-            call = await upstream.SendAsync(url, body, report.RequestId, credential.BearerToken, deadlines);
+            call = await upstream.SendAsync(url, body, report.RequestId, credential.BearerToken, deadlines, route);
         }
         report.UpstreamStatus = call.Status;
         return call;

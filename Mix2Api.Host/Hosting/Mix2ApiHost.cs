@@ -88,6 +88,7 @@ public static class Mix2ApiHost
         services.AddSingleton<ActorsMetrics>();
         services.AddSingleton<RequestReporter>();
         services.AddSingleton<UpstreamClient>();
+        services.AddSingleton<DynamicUpstreamBase>();
         var actors = simulator is null ? settings.Actors
             : settings.Actors with { Token = settings.Actors.Token with { ApiBase = simulator.BaseUrl.ToString() } };
         services.AddMix2ApiActors(actors);

@@ -14,6 +14,7 @@ public sealed record Mix2ApiSettings
     public required bool UseSimulator { get; init; }
     /// <summary>The built-in simulator's random fault mix (<c>UPSTREAM_SIMULATOR_FAULTS</c>), when set.</summary>
     public Simulator.SimFaultMix? SimulatorFaults { get; init; }
+    public Upstream.DynamicBaseSettings DynamicBase { get; init; } = Upstream.DynamicBaseSettings.Off;
     public Uri? UpstreamBase { get; init; }
     public required string ChatPath { get; init; }
     public string? Referer { get; init; }
@@ -119,6 +120,10 @@ public sealed record Mix2ApiSettings
             Port = r.Int(SettingKeys.Port, 1, 65535),
             UseSimulator = useSimulator,
             SimulatorFaults = faults,
+            DynamicBase = new Upstream.DynamicBaseSettings(r.Bool(SettingKeys.DynamicBaseEnabled), r.Bool(SettingKeys.DynamicBaseAllowHttp),
+                r.Bool(SettingKeys.DynamicBaseAllowPrivate),
+                [.. (r.Raw(SettingKeys.DynamicBaseAllowlist) ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+                    .Select(h => h.ToLowerInvariant())]),
             UpstreamBase = upstreamBase,
             ChatPath = "/" + r.String(SettingKeys.UpstreamChatPath).TrimStart('/'),
             Referer = r.Raw(SettingKeys.UpstreamReferer),

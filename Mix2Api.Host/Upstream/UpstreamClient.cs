@@ -34,12 +34,13 @@ public sealed class UpstreamClient : IDisposable
         }, disposeHandler: true);
     }
 
+    /// <param name="route">A checked dynamic upstream base: sent through its pinned-address connection, never resolved again.</param>
     public async Task<UpstreamCallResult> SendAsync(Uri url, ReadOnlyMemory<byte> body, string requestId,
-        string? bearer, RequestDeadlines deadlines)
+        string? bearer, RequestDeadlines deadlines, UpstreamRoute? route = null)
     {
         for (var attempt = 0; ; attempt++)
         {
-            var result = await SendOnceAsync(url, body, requestId, bearer, deadlines);
+            var result = await SendOnceAsync(url, body, requestId, bearer, deadlines, route);
             var retryable = result.Failure == StreamExit.UpstreamConnectFailed
                 || (result.Failure == StreamExit.UpstreamHttpError && result.Status is 502 or 503 or 504);
             if (!retryable || attempt >= _settings.RetryCount || deadlines.Token.IsCancellationRequested) return result;
@@ -49,7 +50,7 @@ public sealed class UpstreamClient : IDisposable
     }
 
     private async Task<UpstreamCallResult> SendOnceAsync(Uri url, ReadOnlyMemory<byte> body, string requestId,
-        string? bearer, RequestDeadlines deadlines)
+        string? bearer, RequestDeadlines deadlines, UpstreamRoute? route)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, url)
         {
@@ -65,11 +66,12 @@ public sealed class UpstreamClient : IDisposable
         if (bearer is not null) h.TryAddWithoutValidation("authorization", "Bearer " + bearer);
         if (_settings.Referer is not null) h.TryAddWithoutValidation("referer", _settings.Referer);
         if (!_settings.KeepAlive) h.ConnectionClose = true;
+        if (route is not null) request.Options.Set(PinnedAddressConnector.Address, route.Address);
 
         HttpResponseMessage response;
         try
         {
-            response = await _invoker.SendAsync(request, deadlines.Token);
+            response = await (route?.Invoker ?? _invoker).SendAsync(request, deadlines.Token);
         }
         catch (OperationCanceledException) when (deadlines.Cause != DeadlineCause.None)
         {
