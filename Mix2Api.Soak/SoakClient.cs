@@ -44,7 +44,7 @@ public sealed class SoakClient(HttpClient http, Uri chatUrl, IReadOnlyList<strin
         }
 
         SoakOutcome Outcome(SoakVerdict verdict, string terminal, string? problem) =>
-            new(plan, verdict, status, terminal, Stopwatch.GetElapsedTime(started).TotalMilliseconds, problem);
+            new(plan, verdict, status, terminal, Stopwatch.GetElapsedTime(started).TotalMilliseconds, problem, status != 0);
     }
 
     private static async Task<(string Terminal, string? Problem)> ReadStreamAsync(HttpResponseMessage response, CancellationToken token)

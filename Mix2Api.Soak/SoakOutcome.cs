@@ -16,4 +16,6 @@ public enum SoakVerdict
 /// What the client saw. <see cref="Terminal"/> is <c>finish</c> (finish_reason and, on a stream, <c>[DONE]</c>),
 /// <c>error-event</c> (the error event and <c>[DONE]</c>) or <c>http-error</c> (a status with the OpenAI envelope).
 /// </summary>
-public sealed record SoakOutcome(SoakPlan Plan, SoakVerdict Verdict, int Status, string Terminal, double DurationMs, string? Problem);
+/// <param name="Answered">Response headers arrived: the broker surely saw the request (a client that left earlier may have
+/// left before the broker read it, and then nothing is logged for it).</param>
+public sealed record SoakOutcome(SoakPlan Plan, SoakVerdict Verdict, int Status, string Terminal, double DurationMs, string? Problem, bool Answered);
