@@ -59,6 +59,9 @@ public static class Mix2ApiHost
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
+            // A header value with bytes above 0x7F would otherwise get Kestrel's bare 400 before our code runs (no
+            // envelope, no request.completed); read as Latin-1 it reaches the checks that answer it properly.
+            k.RequestHeaderEncodingSelector = _ => System.Text.Encoding.Latin1;
             k.Limits.MaxRequestBodySize = settings.BodyLimit + 1;
             if (!urlsConfigured) k.ListenAnyIP(settings.Port);
         });
