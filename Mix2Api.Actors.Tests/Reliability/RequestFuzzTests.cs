@@ -122,6 +122,8 @@ public sealed class RequestFuzzTests
     [Theory]
     [InlineData("x-request-id", 200)]
     [InlineData("x-session-affinity", 200)]
+    [InlineData("x-session-id", 200)]
+    [InlineData("x-persona-id", 200)]
     [InlineData("authorization", 401)]
     public async Task A_header_value_with_latin1_bytes_is_answered_by_the_broker(string header, int status)
     {

@@ -235,7 +235,7 @@ public sealed class ChatCompletionsEndpoint(
 
         var httpResponse = context.Response;
         httpResponse.StatusCode = 200;
-        if (turn.SessionId is { } known) httpResponse.Headers["x-session-id"] = known;
+        if (turn.SessionId is { } known) SessionIdHeaders.Echo(httpResponse, known);
         var identity = ChunkIdentity.Create(request.Model, time);
         IChatOutput output;
         if (stream)
@@ -343,7 +343,7 @@ public sealed class ChatCompletionsEndpoint(
         public void OnSessionIds(string? sessionId, string? exchangeId)
         {
             turn.OnUpstreamIds(sessionId, exchangeId);
-            if (sessionId is not null && !response.HasStarted) response.Headers["x-session-id"] = sessionId;
+            if (sessionId is not null && !response.HasStarted) SessionIdHeaders.Echo(response, sessionId);
         }
 
         public void OnBadFrame(int count)
