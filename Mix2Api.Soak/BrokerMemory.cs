@@ -14,8 +14,10 @@ public static class BrokerMemory
     private const long GcKeyword = 0x1;
     private const long GcHeapCollectKeyword = 0x800000;
 
-    public static async Task<long> RssAfterGcMbAsync(int pid)
+    /// <summary>Resident memory (MiB) just before and just after a forced full GC.</summary>
+    public static async Task<(long Before, long After)> RssAroundGcMbAsync(int pid)
     {
+        var before = RssMb(pid);
         var client = new DiagnosticsClient(pid);
         using (var session = client.StartEventPipeSession(
                    new EventPipeProvider("Microsoft-Windows-DotNETRuntime", EventLevel.Informational, GcKeyword | GcHeapCollectKeyword),
@@ -27,7 +29,7 @@ public static class BrokerMemory
             await drain.WaitAsync(TimeSpan.FromSeconds(10));
         }
         await Task.Delay(TimeSpan.FromMilliseconds(500));
-        return RssMb(pid);
+        return (before, RssMb(pid));
     }
 
     public static long RssMb(int pid)
