@@ -74,6 +74,14 @@ public class DynamicUpstreamBaseTests
     }
 
     [Fact]
+    public async Task A_lookup_that_does_not_answer_within_the_connect_timeout_is_refused()
+    {
+        using var policy = new DynamicUpstreamBase(new DynamicBaseSettings(true, false, false, []), "/v2/chats", TimeSpan.FromMilliseconds(200),
+            async (_, ct) => { await Task.Delay(Timeout.Infinite, ct); return []; });
+        Assert.EndsWith("hostname could not be resolved", (await policy.ChooseAsync(null, "https://slow.example", default)).Error);
+    }
+
+    [Fact]
     public async Task The_allowlist_admits_hosts_and_subdomains_only_and_only_they_get_the_token()
     {
         using var policy = Policy(allowlist: ["example.com"]);

@@ -28,6 +28,7 @@ public sealed class DynamicUpstreamBase : IDisposable
     private readonly string _chatPath;
     private readonly Func<string, CancellationToken, Task<IPAddress[]>> _resolve;
     private readonly Lazy<HttpMessageInvoker> _invoker;
+    private readonly TimeSpan _lookupTimeout;
 
     public DynamicUpstreamBase(Mix2ApiSettings settings)
         : this(settings.DynamicBase, settings.ChatPath, settings.ConnectTimeout, (host, ct) => Dns.GetHostAddressesAsync(host, ct))
@@ -44,6 +45,7 @@ public sealed class DynamicUpstreamBase : IDisposable
         _allowlist = [.. policy.Allowlist];
         _chatPath = "/" + chatPath.TrimStart('/');
         _resolve = resolve;
+        _lookupTimeout = connectTimeout;
         _invoker = new(() => new HttpMessageInvoker(PinnedAddressConnector.CreateHandler(connectTimeout), disposeHandler: true));
     }
 
@@ -65,11 +67,14 @@ public sealed class DynamicUpstreamBase : IDisposable
         }
         else
         {
+            // The lookup counts against the connect timeout: a slow resolver must not hold the request longer.
+            using var lookup = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            lookup.CancelAfter(_lookupTimeout);
             try
             {
-                addresses = await _resolve(host, cancellationToken);
+                addresses = await _resolve(host, lookup.Token);
             }
-            catch (SocketException)
+            catch (Exception e) when (e is SocketException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
             {
                 return (null, "Invalid upstream_base_url: hostname could not be resolved");
             }
