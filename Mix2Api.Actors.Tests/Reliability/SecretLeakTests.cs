@@ -124,7 +124,7 @@ public sealed class SecretLeakTests(RedisServerFixture redis) : IClassFixture<Re
             Assert.False(log.Contains(secret, StringComparison.Ordinal), $"'{secret}' is in the broker's log at {level}");
             Assert.False(seen.ToString().Contains(secret, StringComparison.Ordinal), $"'{secret}' is in a response, /metrics or /health");
         }
-        if (authMode == "managed") Assert.True(sim.LoginCount >= 2, "the login (with its secret body) really happened");
+        if (authMode == "managed") Assert.True(sim.LoginCount >= 1, $"the login (with its secret body) really happened (logins: {sim.LoginCount})");
         else Assert.All(sim.ChatRequests, r => Assert.Equal(StaticUpstreamToken, r.BearerToken));
     }
 
