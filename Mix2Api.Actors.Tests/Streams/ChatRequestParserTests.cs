@@ -70,4 +70,38 @@ public class ChatRequestParserTests
         Assert.Equal(new ChatToolCall("call_1", "read", "{\"p\":1}"), r.Messages[1].ToolCalls[0]);
         Assert.Equal("call_1", r.Messages[2].ToolCallId);
     }
+
+    // Found by RequestFuzzTests: 1e400 threw inside the parser (a 500 adapter_error) instead of being ignored like a wrong type.
+    [Theory]
+    [InlineData("temperature")]
+    [InlineData("top_p")]
+    [InlineData("max_tokens")]
+    [InlineData("max_completion_tokens")]
+    public void Numbers_beyond_double_range_are_ignored_not_a_crash(string field)
+    {
+        var (request, error) = Parse($"{{\"model\":\"m\",\"{field}\":1e400,\"messages\":[{{\"role\":\"user\",\"content\":\"hi\"}}]}}");
+        Assert.Null(error);
+        Assert.Null(request!.Temperature);
+        Assert.Null(request.TopP);
+        Assert.Null(request.MaxTokens);
+        Assert.Null(request.MaxCompletionTokens);
+    }
+
+    // Found by RequestFuzzTests: invalid UTF-8 inside a string, or a lone surrogate escape, threw when the string was read (a 500).
+    [Theory]
+    [InlineData(new byte[] { 0xFF, 0xFE })]
+    [InlineData(new byte[] { 0xC3, 0x28 })]
+    [InlineData(new byte[] { 0xED, 0xA0, 0x80 })]
+    [InlineData(new byte[] { (byte)'\\', (byte)'u', (byte)'D', (byte)'8', (byte)'0', (byte)'0' })]
+    public void Text_that_is_not_utf8_is_invalid_json_not_a_crash(byte[] inside)
+    {
+        foreach (var template in new[] { "{\"model\":\"m#\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}",
+                     "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"h#i\"}]}" })
+        {
+            var at = template.IndexOf('#');
+            byte[] body = [.. Encoding.UTF8.GetBytes(template[..at]), .. inside, .. Encoding.UTF8.GetBytes(template[(at + 1)..])];
+            Assert.False(ChatRequestParser.TryParse(body, out _, out var error));
+            Assert.Equal("invalid_json", error!.Code);
+        }
+    }
 }

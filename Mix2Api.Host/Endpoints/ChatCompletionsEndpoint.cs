@@ -33,6 +33,7 @@ public sealed class ChatCompletionsEndpoint(
     ICredentialProvider credentials,
     UpstreamClient upstream,
     UpstreamTarget target,
+    DynamicUpstreamBase dynamicBase,
     ShutdownCoordinator shutdown,
     LiveStreams liveStreams,
     IMaterializer materializer,
@@ -122,10 +123,13 @@ public sealed class ChatCompletionsEndpoint(
         report.ToolCount = request.Tools.Count + request.Functions.Count;
         report.ToolLoopKey = ToolLoopKey.Of(request.Messages);
 
-        if (request.UpstreamBaseUrl is not null || context.Request.Headers.ContainsKey("x-upstream-base-url"))
+        // A per-request upstream base is checked (and its name resolved, once) before anything else happens.
+        var (route, routeError) = await dynamicBase.ChooseAsync(
+            SessionIdHeaders.First(context.Request, DynamicUpstreamBase.Header), request.UpstreamBaseUrl, context.RequestAborted);
+        if (routeError is not null)
         {
             await Fail(context, StreamExit.RequestInvalid, 400,
-                ErrorResponses.InvalidRequest("invalid_request", "upstream_base_url", "Dynamic upstream base is disabled by server policy"));
+                ErrorResponses.InvalidRequest("invalid_request", DynamicUpstreamBase.Param, routeError));
             return;
         }
 
@@ -157,7 +161,7 @@ public sealed class ChatCompletionsEndpoint(
                 ErrorResponses.InvalidRequest("context_length_exceeded", "messages", report.Budget.RejectMessage));
             return;
         }
-        var upstreamCall = new UpstreamCall(this, upstreamBody, inboundBearer, report);
+        var upstreamCall = new UpstreamCall(this, upstreamBody, inboundBearer, route, report);
         upstreamBody = default; // the call holds it until sent; a stream can stay open for minutes
         try
         {
@@ -209,7 +213,7 @@ public sealed class ChatCompletionsEndpoint(
     {
         var httpResponse = context.Response;
         httpResponse.StatusCode = 200;
-        if (turn.SessionId is { } known) httpResponse.Headers["x-session-id"] = known;
+        if (turn.SessionId is { } known) SessionIdHeaders.Echo(httpResponse, known);
         var output = dialect.CreateOutput(request, stream, tools.Legacy, promptEstimate);
         if (stream)
         {
@@ -280,19 +284,27 @@ public sealed class ChatCompletionsEndpoint(
     }
 
     /// <summary>
-    /// Sends the request with the current credential; after a rejection (401/403 or an auth-error payload,
+    /// Sends the request with the current credential (a dynamic-base <paramref name="route"/> gets it only when its host
+    /// is allowlisted); after a rejection (401/403 or an auth-error payload,
     /// <see cref="UpstreamStatusException.AuthRejected"/>), recovers up to UPSTREAM_AUTH_RECOVERY_RETRY times if the mode can.
     /// </summary>
-    private async Task<HttpResponseMessage> SendUpstreamAsync(ReadOnlyMemory<byte> body, string? inboundBearer, RequestReport report,
-        CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendUpstreamAsync(ReadOnlyMemory<byte> body, string? inboundBearer, UpstreamRoute? route,
+        RequestReport report, CancellationToken cancellationToken)
     {
-        var url = target.ChatUrl;
+        var url = route?.ChatUrl ?? target.ChatUrl;
+        if (route is { SendCredential: false })
+        {
+            // A dynamic base outside the allowlist never sees the configured credential.
+            var anonymous = await upstream.SendAsync(url, body, report.RequestId, null, cancellationToken, route);
+            report.UpstreamStatus = (int)anonymous.StatusCode;
+            return anonymous;
+        }
         var credential = await CredentialAsync(credentials.GetAsync(inboundBearer, cancellationToken));
         for (var recovery = 0; ; recovery++)
         {
             try
             {
-                var response = await upstream.SendAsync(url, body, report.RequestId, credential.BearerToken, cancellationToken);
+                var response = await upstream.SendAsync(url, body, report.RequestId, credential.BearerToken, cancellationToken, route);
                 report.UpstreamStatus = (int)response.StatusCode;
                 return response;
             }
@@ -339,7 +351,8 @@ public sealed class ChatCompletionsEndpoint(
     /// read whole and turned into the frames it stands for). Failures are the typed exceptions Supervision maps.
     /// The request body is let go once sent: a stream can stay open for minutes.
     /// </summary>
-    private sealed class UpstreamCall(ChatCompletionsEndpoint endpoint, ReadOnlyMemory<byte> body, string? inboundBearer, RequestReport report)
+    private sealed class UpstreamCall(ChatCompletionsEndpoint endpoint, ReadOnlyMemory<byte> body, string? inboundBearer, UpstreamRoute? route,
+        RequestReport report)
         : IDisposable
     {
         private ReadOnlyMemory<byte> _body = body;
@@ -347,7 +360,7 @@ public sealed class ChatCompletionsEndpoint(
 
         public async Task<Stream> OpenAsync(CancellationToken cancellationToken)
         {
-            var response = _response = await endpoint.SendUpstreamAsync(_body, inboundBearer, report, cancellationToken);
+            var response = _response = await endpoint.SendUpstreamAsync(_body, inboundBearer, route, report, cancellationToken);
             _body = default;
             if (response.Content.Headers.ContentType?.MediaType?.Contains("event-stream", StringComparison.OrdinalIgnoreCase) == true)
                 return await response.Content.ReadAsStreamAsync(cancellationToken);
@@ -371,7 +384,7 @@ public sealed class ChatCompletionsEndpoint(
         public void OnSessionIds(string? sessionId, string? exchangeId)
         {
             turn.OnUpstreamIds(sessionId, exchangeId);
-            if (sessionId is not null && !response.HasStarted) response.Headers["x-session-id"] = sessionId;
+            if (sessionId is not null && !response.HasStarted) SessionIdHeaders.Echo(response, sessionId);
         }
 
         public void OnBadFrame(int count)

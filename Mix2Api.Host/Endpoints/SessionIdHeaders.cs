@@ -23,4 +23,16 @@ public static class SessionIdHeaders
         }
         return null;
     }
+
+    /// <summary>
+    /// Echoes a session id in <c>x-session-id</c> when it can be a header value (printable ASCII, at most 256
+    /// chars). Ids come from clients and the upstream; anything else would make Kestrel throw (a 500) mid-request.
+    /// </summary>
+    public static void Echo(HttpResponse response, string sessionId)
+    {
+        if (sessionId.Length is 0 or > 256) return;
+        foreach (var c in sessionId)
+            if (c is < ' ' or > '~') return;
+        response.Headers["x-session-id"] = sessionId;
+    }
 }

@@ -74,6 +74,9 @@ public static class Mix2ApiHost
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
+            // A header value with bytes above 0x7F would otherwise get Kestrel's bare 400 before our code runs (no
+            // envelope, no request.completed); read as Latin-1 it reaches the checks that answer it properly.
+            k.RequestHeaderEncodingSelector = _ => System.Text.Encoding.Latin1;
             k.Limits.MaxRequestBodySize = settings.BodyLimit + 1;
             if (!settings.Admin.Enabled)
             {
@@ -99,7 +102,7 @@ public static class Mix2ApiHost
         var target = new UpstreamTarget { ChatPath = settings.ChatPath };
         if (settings.UseSimulator)
         {
-            simulator = await SimulatorServer.StartAsync(new SimulatorOptions { ChatPath = settings.ChatPath });
+            simulator = await SimulatorServer.StartAsync(new SimulatorOptions { ChatPath = settings.ChatPath, FaultMix = settings.SimulatorFaults });
             target.Set(simulator.BaseUrl, simulator: true);
         }
         else
@@ -123,6 +126,7 @@ public static class Mix2ApiHost
         services.AddSingleton<UpstreamClient>();
         // The request graphs run on the node's one actor system (Akka.Hosting's "mix2api"), one materializer for all.
         services.AddSingleton<IMaterializer>(sp => sp.GetRequiredService<ActorSystem>().Materializer(namePrefix: "chat"));
+        services.AddSingleton<DynamicUpstreamBase>();
         var actors = simulator is null ? settings.Actors
             : settings.Actors with { Token = settings.Actors.Token with { ApiBase = simulator.BaseUrl.ToString() } };
         services.AddAkka(ClusterNodeOptions.SystemName, (akka, sp) => akka

@@ -14,6 +14,9 @@ public sealed record Mix2ApiSettings
     /// <summary>PORT: where Kestrel listens when ASPNETCORE_URLS / urls is not set.</summary>
     public required int Port { get; init; }
     public required bool UseSimulator { get; init; }
+    /// <summary>The built-in simulator's random fault mix (<c>UPSTREAM_SIMULATOR_FAULTS</c>), when set.</summary>
+    public Simulator.SimFaultMix? SimulatorFaults { get; init; }
+    public Upstream.DynamicBaseSettings DynamicBase { get; init; } = Upstream.DynamicBaseSettings.Off;
     public Uri? UpstreamBase { get; init; }
     public required string ChatPath { get; init; }
     public string? Referer { get; init; }
@@ -72,6 +75,12 @@ public sealed record Mix2ApiSettings
         else if (upstreamBase is null && !r.IsSet(SettingKeys.UpstreamBase))
             r.Error(SettingKeys.UpstreamBase, "is required (outside Development, or with UPSTREAM_SIMULATOR=off)");
 
+        Simulator.SimFaultMix? faults = null;
+        if (r.Raw(SettingKeys.SimulatorFaults) is { } faultText && !Simulator.SimFaultMix.TryParse(faultText, null, out faults, out var faultError))
+            r.Error(SettingKeys.SimulatorFaults, faultError!);
+        if (faults is not null && useSimulator)
+            notices.Add($"The built-in upstream simulator injects random faults ({faults.Describe()}): for soak tests only.");
+
         var timeoutMs = r.Int(SettingKeys.UpstreamTimeout, 1);
         var authMode = r.Choice(SettingKeys.UpstreamAuthMode, "none", "static", "pass_through", "managed");
         var bearer = r.Raw(SettingKeys.UpstreamBearerToken);
@@ -114,6 +123,11 @@ public sealed record Mix2ApiSettings
         {
             Port = r.Int(SettingKeys.Port, 1, 65535),
             UseSimulator = useSimulator,
+            SimulatorFaults = faults,
+            DynamicBase = new Upstream.DynamicBaseSettings(r.Bool(SettingKeys.DynamicBaseEnabled), r.Bool(SettingKeys.DynamicBaseAllowHttp),
+                r.Bool(SettingKeys.DynamicBaseAllowPrivate),
+                [.. (r.Raw(SettingKeys.DynamicBaseAllowlist) ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+                    .Select(h => h.ToLowerInvariant())]),
             UpstreamBase = upstreamBase,
             ChatPath = "/" + r.String(SettingKeys.UpstreamChatPath).TrimStart('/'),
             Referer = r.Raw(SettingKeys.UpstreamReferer),

@@ -5,7 +5,12 @@ public static class SettingKeys
 {
     public static readonly SettingKey Port = new("PORT", "Mix2Api:Port", "3001", "HTTP port on all interfaces (ignored when ASPNETCORE_URLS is set).");
     public static readonly SettingKey Simulator = new("UPSTREAM_SIMULATOR", "Mix2Api:Simulator:Mode", "auto", "auto: start the built-in upstream simulator when no upstream is configured and the environment is Development; on: always use it; off: never.");
+    public static readonly SettingKey SimulatorFaults = new("UPSTREAM_SIMULATOR_FAULTS", "Mix2Api:Simulator:Faults", "", "Built-in simulator only: a random fault per chat request, e.g. stall:0.02,drop:0.02,500:0.02,429:0.02,error:0.02,garbage:0.02,drip:0.02 (docs/SIMULATOR.md).");
     public static readonly SettingKey UpstreamBase = new("UPSTREAM_API_BASE", "Mix2Api:Upstream:BaseUrl", "", "Upstream site base URL (required in Production).");
+    public static readonly SettingKey DynamicBaseEnabled = new("UPSTREAM_DYNAMIC_BASE_ENABLED", "Mix2Api:Upstream:DynamicBase:Enabled", "false", "Accept a per-request upstream base (header x-upstream-base-url, body upstream_base_url / upstream_api_base); docs/RELIABILITY.md.");
+    public static readonly SettingKey DynamicBaseAllowHttp = new("UPSTREAM_BASE_ALLOW_HTTP", "Mix2Api:Upstream:DynamicBase:AllowHttp", "false", "Dynamic base: allow http:// (https only otherwise).");
+    public static readonly SettingKey DynamicBaseAllowPrivate = new("UPSTREAM_BASE_ALLOW_PRIVATE", "Mix2Api:Upstream:DynamicBase:AllowPrivate", "false", "Dynamic base: allow private, loopback, link-local, unique-local and metadata addresses.");
+    public static readonly SettingKey DynamicBaseAllowlist = new("UPSTREAM_BASE_ALLOWLIST", "Mix2Api:Upstream:DynamicBase:Allowlist", "", "Dynamic base: comma-separated hosts (and their sub-domains) allowed; only these receive the configured upstream token.");
     public static readonly SettingKey UpstreamChatPath = new("UPSTREAM_CHAT_PATH", "Mix2Api:Upstream:ChatPath", "/v2/chats", "Path of the upstream chat endpoint.");
     public static readonly SettingKey UpstreamReferer = new("UPSTREAM_REFERER", "Mix2Api:Upstream:Referer", "", "Referer header sent upstream, when set.");
     public static readonly SettingKey UpstreamAcceptLanguage = new("UPSTREAM_ACCEPT_LANGUAGE", "Mix2Api:Upstream:AcceptLanguage", "zh-CN,zh;q=0.9,en;q=0.8", "accept-language header sent upstream.");
@@ -80,7 +85,7 @@ public static class SettingKeys
 
     public static readonly IReadOnlyList<SettingKey> Host =
     [
-        Port, Simulator, UpstreamBase, UpstreamChatPath, UpstreamReferer, UpstreamAcceptLanguage, UpstreamTimeout,
+        Port, Simulator, SimulatorFaults, UpstreamBase, DynamicBaseEnabled, DynamicBaseAllowHttp, DynamicBaseAllowPrivate, DynamicBaseAllowlist, UpstreamChatPath, UpstreamReferer, UpstreamAcceptLanguage, UpstreamTimeout,
         UpstreamConnectTimeout, UpstreamFirstByteTimeout, UpstreamIdleTimeout, UpstreamTotalTimeout, UpstreamRetryCount,
         UpstreamRetryBase, UpstreamKeepAlive, UpstreamMaxBadFrames, UpstreamMaxFrameBytes, UpstreamAuthMode,
         UpstreamBearerToken, UpstreamAgentSlug, UpstreamLocation, UpstreamLanguage, UpstreamSearch, DefaultPersona,

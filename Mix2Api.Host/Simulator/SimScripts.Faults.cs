@@ -36,6 +36,15 @@ public static partial class SimScripts
         new("fault:badline", Answer(null,
             new SimStep.TextDeltas("before "), SimStep.RawBytes.Utf8("data: " + line + "\n\n"), new SimStep.TextDeltas("after")));
 
+    /// <summary>
+    /// One delta, then a <c>data:</c> line of bytes that are neither JSON nor UTF-8 (a corrupted frame), then the
+    /// rest of a normal answer: the broker must fail it (adapter_error), not pass the bytes on.
+    /// </summary>
+    public static SimScript GarbageFrame() =>
+        new("fault:garbage", Opening(
+            new SimStep.RawBytes([.. "data: "u8, 0xFF, 0xFE, 0x7B, 0xC3, 0x28, 0x00, 0x22, 0xE2, 0x82, .. "\n\n"u8]),
+            new SimStep.TextDeltas("after"), SimFrames.TextEnd(), SimFrames.FinishStep, SimFrames.Finish, new SimStep.Done()));
+
     /// <summary>A short answer whose bytes after the start frame go out one byte per write, <paramref name="interval"/> apart.</summary>
     public static SimScript SlowDrip(TimeSpan interval, string text = "drip drip") =>
         new("fault:drip", [

@@ -38,6 +38,12 @@ public sealed class SimulatorOptions
     /// <summary>Clock for delays, token expiry and timestamps.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
+    /// <summary>
+    /// When set, every chat request that passes the token and body checks first draws a fault from this mix
+    /// (before directives, queued and default scripts); a request that draws none is served as usual.
+    /// </summary>
+    public SimFaultMix? FaultMix { get; init; }
+
     /// <summary>How long <see cref="SimulatorServer.DisposeAsync"/> waits for in-flight requests after cancelling them.</summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(2);
 }

@@ -176,13 +176,14 @@ public sealed class UpstreamSimulator
     /// <summary>Ends every running exchange (stalls and gates included) as <see cref="SimulatedEndKind.ServerStopped"/>.</summary>
     public void Stop() => _shutdown.Cancel();
 
-    // Order of SPEC of this simulator: token check, then directive, then queue, then default.
+    // Order of SPEC of this simulator: token check, then the random fault mix, then directive, then queue, then default.
     private SimScript SelectScript(SimulatedRequest request, SimRequestFacts facts)
     {
         if (RequireToken && !_tokens.IsValid(request.BearerToken))
             return new SimScript("rejected:token", new SimStep.Reply(TokenRejection == TokenRejection.AuthErrorPayload ? 200 : 401, SimScripts.ErrorObject("token expired")));
         if (request.Body is not { ValueKind: System.Text.Json.JsonValueKind.Object })
             return new SimScript("rejected:body", new SimStep.Reply(400, SimScripts.ErrorObject("simulator: the request body must be a JSON object")));
+        if (Options.FaultMix?.Draw() is { } fault) return fault;
         if (facts.Directive is { } directive)
         {
             // A final answer that quotes the tool result is built for that result.

@@ -39,14 +39,15 @@ public sealed class UpstreamClient : IDisposable
         }, disposeHandler: true);
     }
 
+    /// <param name="route">A checked dynamic upstream base: sent through its pinned-address connection, never resolved again.</param>
     public async Task<HttpResponseMessage> SendAsync(Uri url, ReadOnlyMemory<byte> body, string requestId,
-        string? bearer, CancellationToken cancellationToken)
+        string? bearer, CancellationToken cancellationToken, UpstreamRoute? route = null)
     {
         for (var attempt = 0; ; attempt++)
         {
             try
             {
-                return await SendOnceAsync(url, body, requestId, bearer, cancellationToken);
+                return await SendOnceAsync(url, body, requestId, bearer, route, cancellationToken);
             }
             catch (Exception ex) when (attempt < _settings.RetryCount && !cancellationToken.IsCancellationRequested
                 && ex is UpstreamConnectException { TimedOut: false } or UpstreamStatusException { Status: 502 or 503 or 504 })
@@ -58,7 +59,7 @@ public sealed class UpstreamClient : IDisposable
     }
 
     private async Task<HttpResponseMessage> SendOnceAsync(Uri url, ReadOnlyMemory<byte> body, string requestId,
-        string? bearer, CancellationToken cancellationToken)
+        string? bearer, UpstreamRoute? route, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, url)
         {
@@ -74,11 +75,12 @@ public sealed class UpstreamClient : IDisposable
         if (bearer is not null) h.TryAddWithoutValidation("authorization", "Bearer " + bearer);
         if (_settings.Referer is not null) h.TryAddWithoutValidation("referer", _settings.Referer);
         if (!_settings.KeepAlive) h.ConnectionClose = true;
+        if (route is not null) request.Options.Set(PinnedAddressConnector.Address, route.Address);
 
         HttpResponseMessage response;
         try
         {
-            response = await _invoker.SendAsync(request, cancellationToken);
+            response = await (route?.Invoker ?? _invoker).SendAsync(request, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

@@ -12,6 +12,22 @@ public static class ChatRequestParser
 {
     public static bool TryParse(ReadOnlyMemory<byte> body, out ChatRequest? request, out RequestError? error)
     {
+        // JSON text is UTF-8, and its escapes must make text: bytes that are not UTF-8, or a lone surrogate escape
+        // (which System.Text.Json only rejects when the string is read), are invalid JSON, never a crash later.
+        try
+        {
+            if (System.Text.Unicode.Utf8.IsValid(body.Span)) return TryParseText(body, out request, out error);
+        }
+        catch (InvalidOperationException)
+        {
+        }
+        request = null;
+        error = new RequestError("invalid_json", null, "Invalid JSON body");
+        return false;
+    }
+
+    private static bool TryParseText(ReadOnlyMemory<byte> body, out ChatRequest? request, out RequestError? error)
+    {
         request = null;
         JsonDocument doc;
         try
@@ -236,14 +252,18 @@ public static class ChatRequestParser
         return s.Length == 0 ? null : s;
     }
 
+    // A number outside double's range (1e400) is not a number we can use or send on: ignored like a wrong type.
     private static double? Number(JsonElement root, string name)
-        => root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : null;
+        => root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetDouble(out var d) && double.IsFinite(d) ? d : null;
 
     private static int? PositiveInt(JsonElement root, string name)
     {
         if (!root.TryGetProperty(name, out var v)) return null;
         double d;
-        if (v.ValueKind == JsonValueKind.Number) d = v.GetDouble();
+        if (v.ValueKind == JsonValueKind.Number)
+        {
+            if (!v.TryGetDouble(out d)) return null;
+        }
         else if (v.ValueKind == JsonValueKind.String
             && double.TryParse(v.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed)) d = parsed;
         else return null;

@@ -1,0 +1,14 @@
+using Mix2Api.Soak;
+
+SoakOptions options;
+try
+{
+    options = SoakOptions.Parse(args);
+}
+catch (Exception e) when (e is ArgumentException or FormatException or OverflowException)
+{
+    await Console.Error.WriteLineAsync($"soak: {e.Message}");
+    return 2;
+}
+var result = await SoakRunner.RunAsync(options, Console.Out);
+return result.Failed == 0 ? 0 : 1;
