@@ -70,10 +70,22 @@ function coreTicks() {
     return { busy: v.reduce((a, b) => a + b, 0) - idle, total: v.reduce((a, b) => a + b, 0) };
   });
 }
+/** Voluntary context switches of all the broker's threads (a thread that blocks or waits): a hand-off between threads costs one or two. */
+function voluntarySwitches(pid) {
+  let n = 0;
+  for (const t of fs.readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const m = /^voluntary_ctxt_switches:\s+(\d+)/m.exec(fs.readFileSync(`/proc/${pid}/task/${t}/status`, 'utf8'));
+      if (m) n += Number(m[1]);
+    } catch { /* the thread ended */ }
+  }
+  return n;
+}
 const selfCpuMs = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
 
 /** CPU of the broker, the upstream and this process, and both cores' load, over one phase. */
 function meter(broker, upstream) {
+  const v0 = voluntarySwitches(broker.pid);
   const b0 = cpuMs(broker.pid), u0 = cpuMs(upstream.pid), s0 = selfCpuMs(), c0 = coreTicks(), t0 = Date.now();
   return () => {
     const c1 = coreTicks();
@@ -81,7 +93,7 @@ function meter(broker, upstream) {
     const core = (i) => (c1[i] && c0[i] ? (100 * (c1[i].busy - c0[i].busy)) / Math.max(1, c1[i].total - c0[i].total) : NaN);
     const brokerMs = cpuMs(broker.pid) - b0;
     return {
-      wallMs: wall, brokerMs, upstreamMs: cpuMs(upstream.pid) - u0, loadgenMs: selfCpuMs() - s0,
+      wallMs: wall, brokerMs, switches: voluntarySwitches(broker.pid) - v0, upstreamMs: cpuMs(upstream.pid) - u0, loadgenMs: selfCpuMs() - s0,
       brokerCorePct: core(Number(o.brokerCore)), benchCorePct: core(Number(o.benchCore)),
       otherOnBrokerCorePct: core(Number(o.brokerCore)) - (100 * brokerMs) / wall,
     };
@@ -236,6 +248,7 @@ async function loadPhase(broker, upstream, shape, seconds, warmup = true) {
     requests: r.requests, chunks: r.chunks, failures: r.failures, firstError: r.firstError, seconds: r.seconds,
     rps: r.requests / r.seconds, chunksPerSecond: r.chunks / r.seconds,
     cpuPer1000ChunksMs: (1000 * use.brokerMs) / Math.max(1, r.chunks), cpuPerRequestMs: use.brokerMs / Math.max(1, r.requests),
+    switchesPerRequest: use.switches / Math.max(1, r.requests),
     ttfbP50: percentile(r.ttfb, 50), use,
   };
 }
@@ -316,7 +329,8 @@ async function main() {
   try {
     if (runs('node')) {
       log('node baseline: the fake upstream alone through the load generator');
-      result.node = { s2: await nodeBaseline(upstream, STREAM, Math.min(o.seconds, 10)), s4: await nodeBaseline(upstream, NONSTREAM, Math.min(o.seconds, 10)) };
+      const secs = Math.min(o.seconds, quick ? 4 : 10);
+      result.node = { s2: await nodeBaseline(upstream, STREAM, secs), s4: await nodeBaseline(upstream, NONSTREAM, secs) };
     }
     if (['s1', 's2', 's3', 's4'].some(runs)) {
       const broker = await startBroker(upstream, 'steady');
@@ -390,8 +404,8 @@ function markdown() {
   const ph = (name, p, cpu) => p && L.push(`| ${name} | ${g(p.requests)} (${p.failures}) | ${g(p.rps ?? p.requests / (p.use.wallMs / 1000))} | ${g(p.chunksPerSecond)} | ${cpu} | ${f(p.use?.brokerCorePct, 0)}% / ${f(p.use?.benchCorePct, 0)}% |`);
   const ttfbCell = (p) => p && `TTFB p50/p99 broker ${f(p.broker.p50)}/${f(p.broker.p99)} ms, direct ${f(p.direct.p50)}/${f(p.direct.p99)} ms; ${f(p.brokerCpuPerRequestMs)} ms CPU/req`;
   ph('s1 steady', s.s1, ttfbCell(s.s1));
-  ph('s2 steady', s.s2, `${f(s.s2?.cpuPer1000ChunksMs)} ms / 1,000 chunks`);
-  ph('s4 steady', s.s4, `${f(s.s4?.cpuPerRequestMs)} ms / request`);
+  ph('s2 steady', s.s2, `${f(s.s2?.cpuPer1000ChunksMs)} ms / 1,000 chunks; ${f(s.s2?.switchesPerRequest, 1)} thread switches / request`);
+  ph('s4 steady', s.s4, `${f(s.s4?.cpuPerRequestMs)} ms / request; ${f(s.s4?.switchesPerRequest, 1)} thread switches / request`);
   ph('s1 start-up', u.s1, ttfbCell(u.s1));
   ph('s2 start-up', u.s2, `${f(u.s2?.cpuPer1000ChunksMs)} ms / 1,000 chunks`);
   ph('s4 start-up', u.s4, `${f(u.s4?.cpuPerRequestMs)} ms / request`);

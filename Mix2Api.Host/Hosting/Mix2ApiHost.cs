@@ -50,7 +50,7 @@ public static class Mix2ApiHost
             .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
             .MinimumLevel.Override("System.Net.Http", LogEventLevel.Warning)
             .Enrich.WithProperty("node", settings.NodeId)
-            .WriteTo.Console(new JsonFormatter(renderMessage: true))
+            .WriteTo.Sink(new BufferedStdoutSink(new JsonFormatter(renderMessage: true)))
             .CreateLogger();
         builder.Logging.ClearProviders();
         builder.Logging.AddSerilog(logger, dispose: true);
