@@ -169,7 +169,7 @@ public static class Mix2ApiHost
         return (settings.LogFormat == "text"
                 ? configuration.WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}",
                     theme: ConsoleTheme.None)
-                : configuration.WriteTo.Console(new JsonFormatter(renderMessage: true)))
+                : configuration.WriteTo.Sink(new BufferedStdoutSink(new JsonFormatter(renderMessage: true))))
             .CreateLogger();
     }
 

@@ -17,6 +17,10 @@ public sealed class OpenAiSseWriter : IChatOutput
 
     private static readonly JsonWriterOptions WriterOptions = RelaxedJson.Unvalidated;
 
+    /// <summary>Characters a JSON string holds unescaped under <see cref="RelaxedJson"/>: printable ASCII but <c>"</c> and <c>\</c>.</summary>
+    private static readonly SearchValues<char> PlainAscii = SearchValues.Create(
+        " !#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_`abcdefghijklmnopqrstuvwxyz{|}~");
+
     private readonly PooledBufferWriter _chunk = new();
     private readonly Utf8JsonWriter _json;
     private readonly ChunkIdentity _identity;
@@ -197,6 +201,16 @@ public sealed class OpenAiSseWriter : IChatOutput
 
     private void JsonString(ReadOnlySpan<char> text)
     {
+        // Printable ASCII other than quote and backslash is written as is by the relaxed escaper: copy it.
+        if (text.IndexOfAnyExcept(PlainAscii) < 0)
+        {
+            var span = _chunk.GetSpan(text.Length + 2);
+            span[0] = (byte)'"';
+            System.Text.Ascii.FromUtf16(text, span[1..], out var written);
+            span[written + 1] = (byte)'"';
+            _chunk.Advance(written + 2);
+            return;
+        }
         _json.Reset();
         _json.WriteStringValue(text);
         _json.Flush();

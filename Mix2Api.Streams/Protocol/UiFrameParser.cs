@@ -16,6 +16,7 @@ public static class UiFrameParser
     {
         var trimmed = data.Trim((byte)' ');
         if (trimmed.SequenceEqual(DoneMarker)) return UiFrame.Done;
+        if (TryParseTextDelta(trimmed) is { } delta) return delta;
         try
         {
             return ParseObject(trimmed);
@@ -25,6 +26,35 @@ public static class UiFrameParser
             return UiFrame.Malformed;
         }
     }
+
+    private static ReadOnlySpan<byte> TextDeltaHead => "{\"type\":\"text-delta\",\"id\":\""u8;
+    private static ReadOnlySpan<byte> DeltaField => "\",\"delta\":\""u8;
+
+    /// <summary>
+    /// Most frames of a stream are <c>{"type":"text-delta","id":"…","delta":"…"}</c> exactly as the upstream
+    /// writes them. Those with plain strings (no escapes, no control characters, valid UTF-8) are read by
+    /// position, which costs a fraction of a JSON reader pass; anything else returns null and takes the
+    /// full parser, so both paths give the same frame.
+    /// </summary>
+    private static UiFrame? TryParseTextDelta(ReadOnlySpan<byte> json)
+    {
+        if (!json.StartsWith(TextDeltaHead)) return null;
+        var rest = json[TextDeltaHead.Length..];
+        var idEnd = rest.IndexOfAny((byte)'"', (byte)'\\');
+        if (idEnd < 0 || rest[idEnd] != '"' || !IsPlain(rest[..idEnd])) return null;
+        rest = rest[idEnd..];
+        if (!rest.StartsWith(DeltaField)) return null;
+        var text = rest[DeltaField.Length..];
+        // The object must end right after the delta string: "}
+        if (text.Length < 2 || text[^1] != '}' || text[^2] != '"') return null;
+        text = text[..^2];
+        if (text.IndexOfAny((byte)'"', (byte)'\\') >= 0 || !IsPlain(text)) return null;
+        return new UiFrame(UiFrameType.TextDelta) { Text = System.Text.Encoding.UTF8.GetString(text) };
+    }
+
+    /// <summary>What a JSON string may hold unescaped: no control characters, valid UTF-8.</summary>
+    private static bool IsPlain(ReadOnlySpan<byte> bytes)
+        => bytes.IndexOfAnyInRange((byte)0, (byte)0x1F) < 0 && System.Text.Unicode.Utf8.IsValid(bytes);
 
     private static UiFrame ParseObject(ReadOnlySpan<byte> json)
     {
