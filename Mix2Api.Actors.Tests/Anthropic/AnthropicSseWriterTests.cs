@@ -152,8 +152,7 @@ public class AnthropicSseWriterTests
     [Fact]
     public void The_heartbeat_the_graph_injects_is_anthropics_ping_event()
     {
-        var t = AnthropicTranscript.Parse(System.Text.Encoding.UTF8.GetString(AnthropicSseWriter.Ping.Span));
-        Assert.Equal(["ping"], t.Names);
+        Assert.Equal("event: ping\ndata: {\"type\":\"ping\"}\n\n", System.Text.Encoding.UTF8.GetString(AnthropicSseWriter.Ping.Span));
     }
 
     [Fact]
