@@ -101,8 +101,17 @@ public sealed class UpstreamClient : IDisposable
             if (!IsJson(response)) return response;
             // A JSON reply is read whole anyway; buffer it here so a 200 that says "token expired" (digest §6) is
             // recognised before anything reaches the client, and the graph reads the same bytes afterwards.
-            await response.Content.LoadIntoBufferAsync(cancellationToken);
-            var json = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+            byte[] json;
+            try
+            {
+                await response.Content.LoadIntoBufferAsync(cancellationToken);
+                json = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+            }
+            catch (Exception ex) when (ex is IOException or HttpRequestException)
+            {
+                response.Dispose();
+                throw new UpstreamReadException(ex);
+            }
             if (!UpstreamAuthFailure.IsAuthFailure(status, JsonReplyAdapter.ErrorText(json))) return response;
             response.Dispose();
             throw new UpstreamStatusException(status, null, authRejected: true);
