@@ -94,6 +94,9 @@ public sealed class RequestFuzzTests
             using var request = new HttpRequestMessage(HttpMethod.Post, "v1/chat/completions") { Content = new ByteArrayContent(body) };
             request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", BrokerHost.InboundToken);
+            // A body over BODY_SIZE_LIMIT is answered 413 before it is read; only a client that waits for 100-continue
+            // learns that without its upload being cut (a broken pipe is the transport's answer, not the broker's).
+            if (body.Length > 1_000_000) request.Headers.ExpectContinue = true;
             foreach (var (name, value) in headers)
             {
                 if (name == "content-type") { request.Content.Headers.Remove(name); request.Content.Headers.TryAddWithoutValidation(name, value); }
