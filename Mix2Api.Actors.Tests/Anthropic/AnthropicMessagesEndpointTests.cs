@@ -102,7 +102,7 @@ public sealed class AnthropicMessagesEndpointTests : IAsyncLifetime
     [Fact]
     public async Task A_tool_call_streams_as_a_tool_use_block_whose_input_deltas_are_the_arguments()
     {
-        const string args = "{\"file_path\":\"/tmp/a.txt\",\"limit\":5}";
+        const string args = "{\"file_path\":\"/srv/a.txt\",\"limit\":5}";
         var json = Body("[[sim:tool name=Read args=" + args + " chunk=3]]", stream: true,
             extra: ",\"tools\":[{\"name\":\"Read\",\"input_schema\":{\"type\":\"object\",\"properties\":{\"file_path\":{\"type\":\"string\"}}}}]");
         var (_, body, completed) = await SendAsync(Post(json));

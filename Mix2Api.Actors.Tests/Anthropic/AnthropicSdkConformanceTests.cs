@@ -96,14 +96,14 @@ public sealed class AnthropicSdkConformanceTests : IAsyncLifetime
     [InlineData(false)]
     public async Task The_tool_loop_closes_tool_use_then_tool_result_then_a_final_answer(bool stream)
     {
-        var first = Ask("read it [[sim:tool name=Read args={\"file_path\":\"/tmp/notes.txt\"}]]", [ReadTool]);
+        var first = Ask("read it [[sim:tool name=Read args={\"file_path\":\"/srv/notes.txt\"}]]", [ReadTool]);
         var turn1 = stream ? await _client.Messages.CreateStreaming(first).Aggregate() : await _client.Messages.Create(first);
 
         Assert.Equal("tool_use", turn1.StopReason!.Raw());
         var call = Assert.Single(turn1.Content, c => c.TryPickToolUse(out _)).Value as ToolUseBlock;
         Assert.StartsWith("toolu_", call!.ID);
         Assert.Equal("Read", call.Name);
-        Assert.Equal("/tmp/notes.txt", call.Input["file_path"].GetString());
+        Assert.Equal("/srv/notes.txt", call.Input["file_path"].GetString());
 
         var second = first with
         {

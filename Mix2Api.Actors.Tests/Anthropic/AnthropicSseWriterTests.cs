@@ -66,7 +66,7 @@ public class AnthropicSseWriterTests
     [Fact]
     public async Task Tool_calls_are_tool_use_blocks_with_toolu_ids_and_input_json_deltas_that_concatenate_to_the_arguments()
     {
-        const string args0 = "{\"file_path\": \"/tmp/a b.txt\", \"limit\": 10}";
+        const string args0 = "{\"file_path\": \"/srv/a b.txt\", \"limit\": 10}";
         const string args1 = "{\"command\":\"ls -la \\\"x\\\"\"}";
         var (sse, _) = await WriteAsync(o =>
         {
