@@ -83,6 +83,8 @@ public sealed class BrokerProcess : IAsyncDisposable
         env["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
         env["ASPNETCORE_ENVIRONMENT"] = "Production";
         env["DOTNET_ENVIRONMENT"] = "Production";
+        env["ADMIN_PORT"] = "0";
+        env["CLUSTER_PORT"] = "0";
         env["PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
         env["UPSTREAM_SIMULATOR"] = "off";
         env["UPSTREAM_API_BASE"] = upstreamBase.ToString();

@@ -47,6 +47,9 @@ public sealed class SoakBroker : IAsyncDisposable
         info.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         info.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        // Several brokers may run side by side (tests, CI): no fixed admin or cluster port.
+        info.Environment["ADMIN_PORT"] = "0";
+        info.Environment["CLUSTER_PORT"] = "0";
         foreach (var (name, value) in environment) info.Environment[name] = value;
         var process = Process.Start(info) ?? throw new InvalidOperationException("could not start the broker process");
         var broker = new SoakBroker(process, new Uri($"http://127.0.0.1:{port}/"), logPath);

@@ -140,6 +140,8 @@ async function startBroker(upstream, name) {
     ASPNETCORE_URLS: `http://127.0.0.1:${port}`,
     ASPNETCORE_ENVIRONMENT: 'Production',
     DOTNET_ENVIRONMENT: 'Production',
+    ADMIN_PORT: '0',
+    CLUSTER_PORT: '0',
     UPSTREAM_SIMULATOR: 'off',
     UPSTREAM_API_BASE: upstream.base,
     UPSTREAM_AUTH_MODE: 'static',

@@ -29,7 +29,16 @@ public static class Mix2ApiHost
     {
         var app = await BuildAsync(args, null, Console.Error);
         if (app is null) return 2;
-        await app.RunAsync();
+        try
+        {
+            await app.RunAsync();
+        }
+        catch (IOException ex) when (ex.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+        {
+            // A taken port (PORT, urls or ADMIN_PORT) is a start-up problem to name, not a crash with a stack trace.
+            await Console.Error.WriteLineAsync($"mix2api: start-up error: {ex.Message}");
+            return 2;
+        }
         return 0;
     }
 
