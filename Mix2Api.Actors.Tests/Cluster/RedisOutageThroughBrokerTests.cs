@@ -12,9 +12,12 @@ namespace Mix2Api.Tests.Cluster;
 /// </summary>
 public sealed class RedisOutageThroughBrokerTests(ITestOutputHelper output) : IAsyncLifetime
 {
-    // Well above a normal turn on a loaded 2-core machine, well below what waiting on a dead Redis would cost
+    // The broker's own time for a turn (request.completed duration_ms): at most the two session asks (begin, end; 300 ms
+    // each) plus a normal turn on a loaded 2-core machine, well below what waiting on a dead Redis would cost
     // (connect timeout 2 s, or forever without the command timeout).
     private static readonly TimeSpan MaxTurn = TimeSpan.FromMilliseconds(1500);
+    // What the client sees adds this test process's own scheduling on a machine running the whole suite: a hang, not a delay.
+    private static readonly TimeSpan MaxClientTurn = TimeSpan.FromSeconds(5);
     private readonly RedisServerFixture _redis = new();
     private readonly string _prefix = $"t{Guid.NewGuid():N}";
 
@@ -49,7 +52,8 @@ public sealed class RedisOutageThroughBrokerTests(ITestOutputHelper output) : IA
             $"mean {outage.Average(t => t.Duration.TotalMilliseconds):F0} ms");
         Assert.Equal(20, turns.Count(t => t.AfterKill));
         Assert.All(turns, t => Assert.Equal(HttpStatusCode.OK, t.Reply.Status));
-        Assert.All(outage, t => Assert.True(t.Duration < MaxTurn, $"an outage turn took {t.Duration.TotalMilliseconds:F0} ms"));
+        Assert.All(outage, t => Assert.True(t.ServerMs < MaxTurn.TotalMilliseconds, $"an outage turn took {t.ServerMs:F0} ms in the broker"));
+        Assert.All(outage, t => Assert.True(t.Duration < MaxClientTurn, $"an outage turn took {t.Duration.TotalMilliseconds:F0} ms at the client"));
         // Before the kill the conversation kept one upstream session; while the journal is gone its turns go on
         // without it (a fresh upstream session, the history carried in the query), never failing or waiting on Redis.
         var session = turns[0].Reply.HeaderSessionId;
@@ -79,7 +83,7 @@ public sealed class RedisOutageThroughBrokerTests(ITestOutputHelper output) : IA
     }
 
     [Fact]
-    public async Task A_Redis_that_stops_answering_costs_a_turn_at_most_one_command_timeout()
+    public async Task A_Redis_that_stops_answering_costs_a_turn_at_most_its_session_ask_timeouts()
     {
         await using var broker = await RedisBrokers.StartAsync(RedisBrokers.Settings(_redis, _prefix,
             ("REDIS_COMMAND_TIMEOUT_MS", "250"), ("REDIS_PING_INTERVAL_MS", "1000")));
@@ -90,17 +94,20 @@ public sealed class RedisOutageThroughBrokerTests(ITestOutputHelper output) : IA
         // CLIENT PAUSE keeps the connection open but answers nothing: the case a missing timeout would turn into a hang.
         await _redis.CommandAsync("CLIENT", "PAUSE", "4000", "ALL");
         var slowest = TimeSpan.Zero;
+        var slowestServerMs = 0.0;
         for (var i = 0; i < 8; i++)
         {
             var clock = Stopwatch.StartNew();
             var reply = await ClusterChat.SendAsync(broker.Client, sim, conversation.Next("ok", $"paused {i}"));
             slowest = clock.Elapsed > slowest ? clock.Elapsed : slowest;
             Assert.Equal(HttpStatusCode.OK, reply.Status);
+            slowestServerMs = Math.Max(slowestServerMs, (await broker.CompletedAsync(reply.RequestId)).DurationMs);
         }
         var (status, _) = await ClusterChat.HealthAsync(broker.Client);
-        output.WriteLine($"redis-server paused (CLIENT PAUSE 4000 ALL): slowest of 8 turns {slowest.TotalMilliseconds:F0} ms (command timeout 250 ms)");
+        output.WriteLine($"redis-server paused (CLIENT PAUSE 4000 ALL): slowest of 8 turns {slowest.TotalMilliseconds:F0} ms at the client, {slowestServerMs:F0} ms in the broker (session ask timeout 300 ms)");
 
-        Assert.True(slowest < MaxTurn, $"a turn waited {slowest.TotalMilliseconds:F0} ms for a paused Redis");
+        Assert.True(slowestServerMs < MaxTurn.TotalMilliseconds, $"a turn took {slowestServerMs:F0} ms in the broker while Redis was paused");
+        Assert.True(slowest < MaxClientTurn, $"a turn waited {slowest.TotalMilliseconds:F0} ms for a paused Redis");
         // "degraded" while Redis is paused is for the Redis journal to report (its writes then stall).
         Assert.Equal(HttpStatusCode.OK, status);
         await Eventually.TrueAsync(async () => (await ClusterChat.HealthAsync(broker.Client)).Body.GetProperty("status").GetString() == "ok",
