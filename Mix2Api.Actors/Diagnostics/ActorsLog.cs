@@ -26,12 +26,6 @@ internal static partial class ActorsLog
     [LoggerMessage(EventId = 4203, Level = LogLevel.Information, Message = "Upstream rejected token={TokenFp}; recovery result={Result} token={NewTokenFp}")]
     public static partial void TokenRecovered(this ILogger logger, string tokenFp, string result, string newTokenFp);
 
-    [LoggerMessage(EventId = 4204, Level = LogLevel.Information, Message = "Token lease {Event}: holder={Holder} fencing={Fencing}")]
-    public static partial void TokenLease(this ILogger logger, string @event, string holder, long fencing);
-
-    [LoggerMessage(EventId = 4205, Level = LogLevel.Warning, Message = "Token manager singleton: {Event}")]
-    public static partial void TokenSingletonProblem(this ILogger logger, Exception? exception, string @event);
-
     [LoggerMessage(EventId = 4301, Level = LogLevel.Information, Message = "Cluster: this node ({Address}, role {Role}) is up; session region ready")]
     public static partial void ClusterNodeUp(this ILogger logger, string address, string role);
 

@@ -10,7 +10,7 @@ namespace Mix2Api.Actors.State;
 /// StackExchange.Redis 1.2.6 has no timeout on async commands, so every command gets
 /// <see cref="RedisSettings.CommandTimeout"/> here: no request waits longer than that for Redis.
 /// </summary>
-public sealed class RedisConnection : IStoreHealthSource, IAsyncDisposable
+public sealed class RedisConnection : IAsyncDisposable
 {
     private readonly RedisSettings _settings;
     private readonly TimeProvider _time;
@@ -25,13 +25,6 @@ public sealed class RedisConnection : IStoreHealthSource, IAsyncDisposable
     private Task? _loop;
     private int _failedPings;
     private int _disposed;
-    private readonly TaskCompletionSource _firstProbe = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-    /// <summary>
-    /// Completes once the first connect-and-ping attempt has finished, either way. Cluster roles that must not
-    /// split-brain on a start-up race (the token lease) wait for it; requests never do.
-    /// </summary>
-    public Task FirstProbe => _firstProbe.Task;
 
     public RedisConnection(RedisSettings settings, TimeProvider time, ILogger<RedisConnection> log)
     {
@@ -103,7 +96,6 @@ public sealed class RedisConnection : IStoreHealthSource, IAsyncDisposable
             {
                 MarkDegraded("probe failed", ex);
             }
-            _firstProbe.TrySetResult();
             try
             {
                 await Task.Delay(_settings.PingInterval, _time, stop).ConfigureAwait(false);

@@ -17,14 +17,3 @@ public sealed record StoreHealth(
 {
     public static readonly StoreHealth Memory = new("memory", false, false, null, null, null);
 }
-
-/// <summary>Where the host reads the store's health.</summary>
-public interface IStoreHealthSource
-{
-    StoreHealth Health { get; }
-}
-
-internal sealed class MemoryStoreHealthSource : IStoreHealthSource
-{
-    public StoreHealth Health => StoreHealth.Memory;
-}
