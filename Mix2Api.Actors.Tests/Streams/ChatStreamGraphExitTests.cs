@@ -265,7 +265,7 @@ public class ChatStreamGraphExitTests
         var started = run.Start(upstream);
         await upstream.Waiting.WaitAsync(TimeSpan.FromSeconds(10));
 
-        run.KillSwitch.Abort(new ClientAbortedException());
+        started.KillSwitch.Abort(new ClientAbortedException());
         var decision = await started.EndAsync();
 
         Assert.Equal(StreamExit.ClientDisconnected, decision.Exit);
@@ -285,7 +285,7 @@ public class ChatStreamGraphExitTests
         _ = GraphRun.ReadToEndAsync(run.Pipe.Reader);
         var started = run.Start(upstream);
         await upstream.Waiting.WaitAsync(TimeSpan.FromSeconds(10));
-        run.KillSwitch.Abort(new NodeShuttingDownException());
+        started.KillSwitch.Abort(new NodeShuttingDownException());
         Assert.Equal(StreamExit.ShuttingDown, (await started.EndAsync()).Exit);
     }
 

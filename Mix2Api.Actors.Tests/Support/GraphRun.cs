@@ -10,7 +10,7 @@ namespace Mix2Api.Tests.Support;
 
 /// <summary>
 /// One request graph, materialized on a real ActorSystem, over an in-memory upstream and writing into a
-/// real Pipe whose reader side the test owns: the same stages, sink and kill switch the endpoint uses.
+/// real Pipe whose reader side the test owns: the same blueprint the endpoint uses.
 /// </summary>
 public sealed class GraphRun
 {
@@ -34,15 +34,13 @@ public sealed class GraphRun
 
     public Pipe Pipe { get; }
     public IChatOutput Output { get; }
-    public SharedKillSwitch KillSwitch { get; } = KillSwitches.Shared("test");
-
     /// <summary>Materializes the graph over <paramref name="upstream"/>; the caller drives the pipe's reader.</summary>
     public ChatStreamRun Start(Stream upstream) => Start(_ => Task.FromResult(upstream));
 
-    public ChatStreamRun Start(Func<CancellationToken, Task<Stream>> open) => ChatStreamGraph.Run(
-        UpstreamSource.Create(open),
-        ChatTurn.Create(Output, _transform, new ChatTurnOptions { PromptTokenEstimate = _promptEstimate, MaxBadFrames = _settings.MaxBadFrames }),
-        ResponseSink.Create(Pipe.Writer), KillSwitch, _settings, heartbeats: _stream, StreamsTestSystem.Materializer);
+    public ChatStreamRun Start(Func<CancellationToken, Task<Stream>> open) => new ChatStreamGraph(_settings, heartbeats: _stream).Run(
+        open,
+        new ChatTurn.Parts(Output, _transform, new ChatTurnOptions { PromptTokenEstimate = _promptEstimate, MaxBadFrames = _settings.MaxBadFrames }),
+        Pipe.Writer, StreamsTestSystem.Materializer);
 
     /// <summary>Runs the graph to its end while draining the pipe; returns the decision, what the turn saw, and all the client got.</summary>
     public async Task<(ExitDecision Decision, StreamOutcome Outcome, string Output)> RunAsync(Stream upstream)

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using Akka.Streams;
 using Mix2Api.Actors.Credentials;
 using Mix2Api.Actors.Sessions;
@@ -8,6 +9,7 @@ using Mix2Api.Host.Operations;
 using Mix2Api.Host.Http;
 using Mix2Api.Host.Upstream;
 using Mix2Api.Streams.Budget;
+using Mix2Api.Streams.Buffers;
 using Mix2Api.Streams.Diagnostics;
 using Mix2Api.Streams.Graph;
 using Mix2Api.Streams.Output;
@@ -70,6 +72,13 @@ public sealed class ChatCompletionsEndpoint(
         MessagesMax = settings.UpstreamMessagesMax,
         MessageMaxChars = settings.UpstreamMessageMaxChars,
     };
+
+    /// <summary>The fused request graphs, one per shape: stream or not, and the dialect's heartbeat.</summary>
+    private readonly ConcurrentDictionary<(PooledBytes Heartbeat, bool Stream), ChatStreamGraph> _graphs = new();
+
+    private ChatStreamGraph Graph(IChatDialect dialect, bool stream)
+        => _graphs.GetOrAdd((dialect.Heartbeat, stream), static (shape, graph) => new ChatStreamGraph(graph, heartbeats: shape.Stream, shape.Heartbeat),
+            settings.Graph);
 
     public Task HandleAsync(HttpContext context) => HandleAsync(context, _openAi);
 
@@ -227,16 +236,13 @@ public sealed class ChatCompletionsEndpoint(
             httpResponse.ContentType = "application/json; charset=utf-8";
         }
 
-        var killSwitch = KillSwitches.Shared("chat");
-        using var onClientAbort = context.RequestAborted.Register(static s => ((SharedKillSwitch)s!).Abort(new ClientAbortedException()), killSwitch);
-        using var onShutdown = shutdown.Token.Register(static s => ((SharedKillSwitch)s!).Abort(new NodeShuttingDownException()), killSwitch);
-        var chatTurn = ChatTurn.Create(output, tools.CreateTransform(),
+        var turnParts = new ChatTurn.Parts(output, tools.CreateTransform(),
             _turnDefaults with { LegacyFunctions = tools.Legacy, PromptTokenEstimate = promptEstimate },
             new GraphObserver(httpResponse, turn, log));
-
-        var run = ChatStreamGraph.Run(UpstreamSource.Create(upstreamCall.OpenAsync), chatTurn,
-            ResponseSink.Create(httpResponse.BodyWriter, dialect.Heartbeat), killSwitch, settings.Graph, heartbeats: stream, materializer,
-            dialect.Heartbeat);
+        var run = Graph(dialect, stream).Run(upstreamCall.OpenAsync, turnParts, httpResponse.BodyWriter, materializer);
+        // Registered after materializing: a token already cancelled runs its callback at once.
+        using var onClientAbort = context.RequestAborted.Register(static s => ((UniqueKillSwitch)s!).Abort(new ClientAbortedException()), run.KillSwitch);
+        using var onShutdown = shutdown.Token.Register(static s => ((UniqueKillSwitch)s!).Abort(new NodeShuttingDownException()), run.KillSwitch);
         var decision = await run.EndAsync();
         live?.Closing();
 

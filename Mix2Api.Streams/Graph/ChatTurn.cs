@@ -21,17 +21,24 @@ namespace Mix2Api.Streams.Graph;
 /// </summary>
 public static class ChatTurn
 {
+    /// <summary>
+    /// One request's turn: what the stage encodes into and with. An attribute, so a pre-built graph
+    /// (<see cref="ChatStreamGraph"/>) gets it at materialization instead of being rebuilt per request.
+    /// </summary>
+    public sealed record Parts(IChatOutput Output, IToolTransform Transform, ChatTurnOptions Options, IChatStreamObserver? Observer = null)
+        : Attributes.IAttribute;
+
+    /// <summary>The stage bound to one request's parts.</summary>
     public static Flow<UiFrameBatch, PooledBytes, StreamOutcome> Create(IChatOutput output, IToolTransform transform,
         ChatTurnOptions options, IChatStreamObserver? observer = null)
-        => Flow.FromGraph(new ChatTurnStage(output, transform, options, observer)).Named("ChatTurn");
+        => Create().AddAttributes(new Attributes(new Parts(output, transform, options, observer)));
 
-    private sealed class ChatTurnStage(IChatOutput output, IToolTransform transform, ChatTurnOptions options, IChatStreamObserver? observer)
-        : GraphStageWithMaterializedValue<FlowShape<UiFrameBatch, PooledBytes>, StreamOutcome>
+    /// <summary>The stage taking its <see cref="Parts"/> from the attributes it is materialized with.</summary>
+    public static Flow<UiFrameBatch, PooledBytes, StreamOutcome> Create()
+        => Flow.FromGraph(new ChatTurnStage()).Named("ChatTurn");
+
+    private sealed class ChatTurnStage : GraphStageWithMaterializedValue<FlowShape<UiFrameBatch, PooledBytes>, StreamOutcome>
     {
-        private readonly IChatOutput _output = output;
-        private readonly IToolTransform _transform = transform;
-        private readonly ChatTurnOptions _options = options;
-        private readonly IChatStreamObserver? _observer = observer;
         private readonly Inlet<UiFrameBatch> _in = new("ChatTurn.in");
         private readonly Outlet<PooledBytes> _out = new("ChatTurn.out");
 
@@ -39,8 +46,10 @@ public static class ChatTurn
 
         public override ILogicAndMaterializedValue<StreamOutcome> CreateLogicAndMaterializedValue(Attributes inheritedAttributes)
         {
+            var parts = inheritedAttributes.GetAttribute<Parts>()
+                ?? throw new InvalidOperationException("ChatTurn materialized without its ChatTurn.Parts attribute");
             var outcome = new StreamOutcome();
-            return new LogicAndMaterializedValue<StreamOutcome>(new Logic(this, outcome), outcome);
+            return new LogicAndMaterializedValue<StreamOutcome>(new Logic(this, parts, outcome), outcome);
         }
 
         private sealed class Logic : InAndOutGraphStageLogic
@@ -49,6 +58,8 @@ public static class ChatTurn
             private readonly StreamOutcome _outcome;
             private readonly IChatOutput _output;
             private readonly IToolTransform _transform;
+            private readonly ChatTurnOptions _options;
+            private readonly IChatStreamObserver? _observer;
             private readonly Action _completeStage;
             private bool _answered;
             private bool _finished;
@@ -58,12 +69,14 @@ public static class ChatTurn
             private string? _upstreamFinishReason;
             private UsageFigures? _upstreamUsage;
 
-            public Logic(ChatTurnStage stage, StreamOutcome outcome) : base(stage.Shape)
+            public Logic(ChatTurnStage stage, Parts parts, StreamOutcome outcome) : base(stage.Shape)
             {
                 _stage = stage;
                 _outcome = outcome;
-                _output = stage._output;
-                _transform = stage._transform;
+                _output = parts.Output;
+                _transform = parts.Transform;
+                _options = parts.Options;
+                _observer = parts.Observer;
                 _completeStage = CompleteStage;
                 SetHandler(stage._in, this);
                 SetHandler(stage._out, this);
@@ -140,11 +153,11 @@ public static class ChatTurn
                         return false;
                     case UiFrameType.Malformed:
                         _outcome.BadFrames++;
-                        _stage._observer?.OnBadFrame(_outcome.BadFrames);
-                        if (_outcome.BadFrames > _stage._options.MaxBadFrames) failure = new UpstreamMalformedException("a data line was not JSON");
+                        _observer?.OnBadFrame(_outcome.BadFrames);
+                        if (_outcome.BadFrames > _options.MaxBadFrames) failure = new UpstreamMalformedException("a data line was not JSON");
                         return false;
                     case UiFrameType.UpstreamTool:
-                        _stage._observer?.OnUpstreamToolFrame();
+                        _observer?.OnUpstreamToolFrame();
                         return false;
                     default:
                         return false;
@@ -175,13 +188,13 @@ public static class ChatTurn
             {
                 _upstreamUsage = frame.Usage ?? _upstreamUsage;
                 if (_idsCaptured) return;
-                var session = frame.SessionId ?? (_stage._options.SessionFromExchangeId ? frame.ExchangeId : null);
+                var session = frame.SessionId ?? (_options.SessionFromExchangeId ? frame.ExchangeId : null);
                 if (session is null && frame.ExchangeId is null) return;
                 _idsCaptured = true;
                 _outcome.SessionId = session;
                 _outcome.ExchangeId = frame.ExchangeId;
                 if (session is not null) _output.SessionKnown(session);
-                _stage._observer?.OnSessionIds(session, frame.ExchangeId);
+                _observer?.OnSessionIds(session, frame.ExchangeId);
             }
 
             /// <summary>Normal end: flush the transform, decide finish_reason and usage, write the end.</summary>
@@ -195,14 +208,14 @@ public static class ChatTurn
                     // Cut by the length limit, possibly inside a call's arguments: never pretend the call is whole.
                     finish = "length";
                 else if (_transform.ToolCallCount > 0)
-                    finish = _stage._options.LegacyFunctions ? "function_call" : "tool_calls";
+                    finish = _options.LegacyFunctions ? "function_call" : "tool_calls";
                 else
                     finish = "stop";
                 var reported = _upstreamUsage ?? default;
                 _outcome.UpstreamReportedUsage = !reported.IsEmpty;
                 // Never all zeros: whatever side the upstream did not report is our estimate.
                 var usage = new UsageFigures(
-                    reported.PromptTokens > 0 ? reported.PromptTokens : Math.Max(1, _stage._options.PromptTokenEstimate),
+                    reported.PromptTokens > 0 ? reported.PromptTokens : Math.Max(1, _options.PromptTokenEstimate),
                     reported.CompletionTokens > 0 ? reported.CompletionTokens : _output.EstimatedCompletionTokens);
                 _outcome.Usage = usage;
                 _outcome.FinishReason = finish;

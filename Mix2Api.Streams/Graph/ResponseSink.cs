@@ -20,13 +20,23 @@ namespace Mix2Api.Streams.Graph;
 /// </summary>
 public static class ResponseSink
 {
+    /// <summary>
+    /// Where one request's response goes. An attribute, so a pre-built graph (<see cref="ChatStreamGraph"/>)
+    /// gets it at materialization instead of being rebuilt per request.
+    /// </summary>
+    public sealed record Target(PipeWriter Pipe) : Attributes.IAttribute;
+
+    /// <summary>The sink bound to one client's pipe.</summary>
     /// <param name="heartbeat">The element the graph injects as a heartbeat (the dialect's keep-alive; OpenAI's comment by default).</param>
     public static Sink<PooledBytes, ResponseProgress> Create(PipeWriter pipe, PooledBytes? heartbeat = null)
-        => Sink.FromGraph(new ResponseSinkStage(pipe, heartbeat ?? OpenAiSseWriter.Heartbeat)).Named("ResponseSink");
+        => Create(heartbeat).AddAttributes(new Attributes(new Target(pipe)));
 
-    private sealed class ResponseSinkStage(PipeWriter pipe, PooledBytes heartbeat) : GraphStageWithMaterializedValue<SinkShape<PooledBytes>, ResponseProgress>
+    /// <summary>The sink taking its <see cref="Target"/> from the attributes it is materialized with.</summary>
+    public static Sink<PooledBytes, ResponseProgress> Create(PooledBytes? heartbeat)
+        => Sink.FromGraph(new ResponseSinkStage(heartbeat ?? OpenAiSseWriter.Heartbeat)).Named("ResponseSink");
+
+    private sealed class ResponseSinkStage(PooledBytes heartbeat) : GraphStageWithMaterializedValue<SinkShape<PooledBytes>, ResponseProgress>
     {
-        private readonly PipeWriter _pipe = pipe;
         private readonly PooledBytes _heartbeat = heartbeat;
         private readonly Inlet<PooledBytes> _in = new("ResponseSink.in");
 
@@ -34,8 +44,10 @@ public static class ResponseSink
 
         public override ILogicAndMaterializedValue<ResponseProgress> CreateLogicAndMaterializedValue(Attributes inheritedAttributes)
         {
+            var target = inheritedAttributes.GetAttribute<Target>()
+                ?? throw new InvalidOperationException("ResponseSink materialized without its ResponseSink.Target attribute");
             var progress = new ResponseProgress();
-            return new LogicAndMaterializedValue<ResponseProgress>(new Logic(this, progress), progress);
+            return new LogicAndMaterializedValue<ResponseProgress>(new Logic(this, target.Pipe, progress), progress);
         }
 
         private sealed class Logic : InGraphStageLogic
@@ -49,10 +61,10 @@ public static class ResponseSink
             private bool _answered;
             private bool _finishing;
 
-            public Logic(ResponseSinkStage stage, ResponseProgress progress) : base(stage.Shape)
+            public Logic(ResponseSinkStage stage, PipeWriter pipe, ResponseProgress progress) : base(stage.Shape)
             {
                 _in = stage._in;
-                _pipe = stage._pipe;
+                _pipe = pipe;
                 _heartbeat = stage._heartbeat;
                 _progress = progress;
                 SetHandler(_in, this);

@@ -20,11 +20,21 @@ public static class UpstreamSource
     /// <summary>Largest single read; a network read rarely brings more.</summary>
     public const int ReadBufferBytes = 16 * 1024;
 
-    public static Source<PooledBytes, UpstreamBody> Create(Func<CancellationToken, Task<Stream>> open)
-        => Source.FromGraph(new UpstreamSourceStage(open)).Named("UpstreamSource");
+    /// <summary>
+    /// How one request opens its upstream response. An attribute, so a pre-built graph
+    /// (<see cref="ChatStreamGraph"/>) gets it at materialization instead of being rebuilt per request.
+    /// </summary>
+    public sealed record Opener(Func<CancellationToken, Task<Stream>> Open) : Attributes.IAttribute;
 
-    private sealed class UpstreamSourceStage(Func<CancellationToken, Task<Stream>> open)
-        : GraphStageWithMaterializedValue<SourceShape<PooledBytes>, UpstreamBody>
+    /// <summary>The source bound to one request's opener.</summary>
+    public static Source<PooledBytes, UpstreamBody> Create(Func<CancellationToken, Task<Stream>> open)
+        => Create().AddAttributes(new Attributes(new Opener(open)));
+
+    /// <summary>The source taking its <see cref="Opener"/> from the attributes it is materialized with.</summary>
+    public static Source<PooledBytes, UpstreamBody> Create()
+        => Source.FromGraph(new UpstreamSourceStage()).Named("UpstreamSource");
+
+    private sealed class UpstreamSourceStage : GraphStageWithMaterializedValue<SourceShape<PooledBytes>, UpstreamBody>
     {
         private readonly Outlet<PooledBytes> _out = new("UpstreamSource.out");
 
@@ -32,7 +42,9 @@ public static class UpstreamSource
 
         public override ILogicAndMaterializedValue<UpstreamBody> CreateLogicAndMaterializedValue(Attributes inheritedAttributes)
         {
-            var body = new UpstreamBody(open);
+            var opener = inheritedAttributes.GetAttribute<Opener>()
+                ?? throw new InvalidOperationException("UpstreamSource materialized without its UpstreamSource.Opener attribute");
+            var body = new UpstreamBody(opener.Open);
             return new LogicAndMaterializedValue<UpstreamBody>(new Logic(this, body), body);
         }
 

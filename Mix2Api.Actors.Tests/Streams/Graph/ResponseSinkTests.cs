@@ -27,7 +27,7 @@ public class ResponseSinkTests : Akka.TestKit.Xunit2.TestKit
         var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 1024, resumeWriterThreshold: 512));
         // An input buffer of one: the probe sees the sink's demand, one element ahead.
         var (up, progress) = this.SourceProbe<PooledBytes>()
-            .ToMaterialized(ResponseSink.Create(pipe.Writer).WithAttributes(Attributes.CreateInputBuffer(1, 1)), Keep.Both)
+            .ToMaterialized(ResponseSink.Create(pipe.Writer).AddAttributes(Attributes.CreateInputBuffer(1, 1)), Keep.Both)
             .Run(_materializer);
 
         up.SendNext(Bytes(4096, 'a')); // more than the pipe takes: the sink now waits for the client
