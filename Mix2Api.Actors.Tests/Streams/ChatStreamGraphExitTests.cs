@@ -181,8 +181,16 @@ public class ChatStreamGraphExitTests
         var run = new GraphRun(new GraphSettings { FirstByteTimeout = Short, IdleTimeout = Long });
         var started = run.Start(async ct =>
         {
-            await using var _ = ct.Register(() => callCancelled.TrySetResult());
-            await Task.Delay(Timeout.Infinite, ct);
+            try
+            {
+                await Task.Delay(Timeout.Infinite, ct);
+            }
+            catch (OperationCanceledException)
+            {
+                // The call itself saw the cancellation (a registration disposed with the call could miss it).
+                callCancelled.TrySetResult();
+                throw;
+            }
             throw new InvalidOperationException("unreachable");
         });
         Assert.Equal(StreamExit.UpstreamFirstByteTimedOut, (await started.EndAsync()).Exit);

@@ -8,7 +8,7 @@ using Mix2Api.Streams.Supervision;
 namespace Mix2Api.Streams.Graph;
 
 /// <summary>
-/// The request graph's source: opens the upstream response (the endpoint's function: credential, HTTP call,
+/// The request graph's source: opens the upstream response as the graph is materialized (the endpoint's function: credential, HTTP call,
 /// retries; it throws the typed failures of <see cref="Supervision"/>) and emits one element per network
 /// read, in a pooled buffer. A read is started only on demand, so the upstream is never read faster than the
 /// client drains. Each read first waits with an empty buffer (a zero-byte read) and rents its buffer only
@@ -45,13 +45,26 @@ public static class UpstreamSource
             var opener = inheritedAttributes.GetAttribute<Opener>()
                 ?? throw new InvalidOperationException("UpstreamSource materialized without its UpstreamSource.Opener attribute");
             var body = new UpstreamBody(opener.Open);
-            return new LogicAndMaterializedValue<UpstreamBody>(new Logic(this, body), body);
+            // Opened here, on the materializing thread: the upstream request is on its way while the graph's actor
+            // is still being scheduled, instead of after it started (one thread hop less before the first byte).
+            Task<Stream> opening;
+            try
+            {
+                opening = body.OpenAsync();
+            }
+            catch (Exception ex)
+            {
+                opening = Task.FromException<Stream>(ex);
+            }
+            if (!opening.IsCompleted) body.Track(opening, null);
+            return new LogicAndMaterializedValue<UpstreamBody>(new Logic(this, body, opening), body);
         }
 
         private sealed class Logic : OutGraphStageLogic
         {
             private readonly Outlet<PooledBytes> _out;
             private readonly UpstreamBody _body;
+            private readonly Task<Stream> _opening;
             private Action<Task<Stream>>? _onOpened;
             private Action<Task<int>>? _onReadable;
             private Action<(Task<int> Read, byte[] Buffer)>? _onRead;
@@ -59,10 +72,11 @@ public static class UpstreamSource
             private bool _reading;
             private volatile bool _stopped;
 
-            public Logic(UpstreamSourceStage stage, UpstreamBody body) : base(stage.Shape)
+            public Logic(UpstreamSourceStage stage, UpstreamBody body, Task<Stream> opening) : base(stage.Shape)
             {
                 _out = stage._out;
                 _body = body;
+                _opening = opening;
                 SetHandler(_out, this);
             }
 
@@ -71,22 +85,12 @@ public static class UpstreamSource
                 _onOpened = GetAsyncCallback<Task<Stream>>(OnOpened);
                 _onReadable = GetAsyncCallback<Task<int>>(t => OnReadable(t));
                 _onRead = GetAsyncCallback<(Task<int> Read, byte[] Buffer)>(r => OnRead(r.Read, r.Buffer));
-                Task<Stream> opening;
-                try
-                {
-                    opening = _body.OpenAsync();
-                }
-                catch (Exception ex)
-                {
-                    FailStage(ex);
-                    return;
-                }
+                var opening = _opening;
                 if (opening.IsCompleted)
                 {
                     OnOpened(opening);
                     return;
                 }
-                _body.Track(opening, null);
                 opening.ContinueWith(static (t, s) => ((Logic)s!).Deliver(t), this, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             }
 
