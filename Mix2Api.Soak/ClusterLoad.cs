@@ -2,8 +2,11 @@ using System.Collections.Concurrent;
 
 namespace Mix2Api.Soak;
 
-/// <summary>One request of the cluster soak: what the client saw, and which node it was sent to.</summary>
-public sealed record ClusterTurn(SoakOutcome Outcome, int Node);
+/// <summary>
+/// One request of the cluster soak: what the client saw, which node it was sent to, and for a later turn of a
+/// conversation whether it went on on the upstream session of the turn before (null for a first turn).
+/// </summary>
+public sealed record ClusterTurn(SoakOutcome Outcome, int Node, bool? KeptSession);
 
 /// <summary>
 /// The cluster soak's load: workers that each hold conversations of 2-5 turns (stream, non-stream, tools; the whole
@@ -32,13 +35,16 @@ public sealed class ClusterLoad(SoakClient client, int seed, int nodes)
             var first = Interlocked.Increment(ref _next);
             var turns = new Random(unchecked(seed * 7919 + first)).Next(2, 6);
             var earlier = new List<string>(turns);
+            string? session = null;
             for (var turn = 0; turn < turns && !stop.IsCancellationRequested; turn++)
             {
                 var index = turn == 0 ? first : Interlocked.Increment(ref _next);
                 var plan = SoakPlan.Draw(seed, index, abortRate: 0, validOnly: true) with { Earlier = [.. earlier] };
                 var (node, url) = await TargetAsync(first + turn, stop);
                 if (url is null) return;
-                _turns.Enqueue(new ClusterTurn(await client.RunAsync(plan, url), node));
+                var outcome = await client.RunAsync(plan, url);
+                _turns.Enqueue(new ClusterTurn(outcome, node, turn == 0 ? null : session is not null && outcome.SessionId == session));
+                session = outcome.SessionId;
                 earlier.Add(plan.Text);
             }
         }

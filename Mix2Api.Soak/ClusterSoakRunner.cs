@@ -189,14 +189,15 @@ public static class ClusterSoakRunner
             {
                 var ms = list.Select(t => t.Outcome.DurationMs).Order().ToArray();
                 return $"{list.Count} requests ({SoakRunner.Counts(list.Select(t => t.Outcome.Terminal))}), "
-                    + $"p50 {SoakRunner.Percentile(ms, 0.5):0} ms, p99 {SoakRunner.Percentile(ms, 0.99):0} ms, worst {(ms.Length == 0 ? 0 : ms[^1]):0} ms";
+                    + $"p50 {SoakRunner.Percentile(ms, 0.5):0} ms, p99 {SoakRunner.Percentile(ms, 0.99):0} ms, worst {(ms.Length == 0 ? 0 : ms[^1]):0} ms, "
+                    + $"upstream session kept by {list.Count(t => t.KeptSession == true)} of {list.Count(t => t.KeptSession is not null)} later turns";
             }
             bool Within(ClusterTurn t) => t.Outcome.DurationMs <= bound.TotalMilliseconds;
 
             Say($"soak --cluster: {turns.Count + pacedOutcomes.Length} requests in {Stopwatch.GetElapsedTime(baselineAt, loadEnd).TotalSeconds:0} s; "
                 + $"client verdicts: {SoakRunner.Counts(turns.Select(t => t.Outcome.Terminal))}");
             Say($"soak --cluster: end_reason: {SoakRunner.Counts(turns.SelectMany(t => completed.TryGetValue(t.Outcome.Plan.RequestId, out var r) ? r : []))}");
-            Say($"soak --cluster: before any fault: {Figures(Between(baselineAt, killAt))}");
+            Say($"soak --cluster: before any fault: {Figures(Between(baselineAt, killAt).Where(t => t.Outcome.Ended < killAt).ToList())}");
 
             var survivorA = Between(killAt, reopenAt, node: 1);
             var lost = turns.Where(Lost).ToList();
@@ -255,11 +256,17 @@ public static class ClusterSoakRunner
             Check(broken.Count == 0, "every request ended with a terminal signal (lost with the killed node excepted)",
                 $"{turns.Count(t => t.Outcome.Verdict == SoakVerdict.Terminated)} of {turns.Count} ended with one; {lost.Count} lost with the killed node, "
                 + $"{refused.Count} refused by the leaving node before an answer" + SoakRunner.Examples(broken, Describe));
-            var judged = turns.Where(t => !Lost(t) && !Refused(t)).Select(t => t.Outcome).Concat(pacedOutcomes).ToList();
+            // The JSON log is flushed every 200 ms: a SIGKILL takes the killed node's last lines with it.
+            var tailWindow = (long)(TimeSpan.FromSeconds(1).TotalSeconds * Stopwatch.Frequency);
+            bool TailLost(ClusterTurn t) => t.Node == 0 && t.Outcome.Ended >= killAt - tailWindow && t.Outcome.Ended <= killAt
+                && !completed.ContainsKey(t.Outcome.Plan.RequestId);
+            var tailLost = turns.Count(TailLost);
+            var judged = turns.Where(t => !Lost(t) && !Refused(t) && !TailLost(t)).Select(t => t.Outcome).Concat(pacedOutcomes).ToList();
             var notOnce = judged.Where(x => !completed.TryGetValue(x.Plan.RequestId, out var r) || r.Count != 1).ToList();
             var wrong = judged.Where(x => completed.TryGetValue(x.Plan.RequestId, out var r) && r.Count == 1 && !SoakRunner.Attributed(x, r[0])).ToList();
             Check(notOnce.Count == 0 && wrong.Count == 0, "one request.completed per request, end_reason matching what the client saw",
-                $"{judged.Count - notOnce.Count} of {judged.Count} logged exactly once across the nodes' logs, {wrong.Count} with a wrong end_reason"
+                $"{judged.Count - notOnce.Count} of {judged.Count} logged exactly once across the nodes' logs, {wrong.Count} with a wrong end_reason; "
+                + $"not judged: {lost.Count} lost with the killed node, {tailLost} answered by it in the last second before the kill whose log line went with it"
                 + SoakRunner.Examples(notOnce, x => $"{x.Plan.RequestId}: {(completed.TryGetValue(x.Plan.RequestId, out var r) ? r.Count : 0)} events")
                 + SoakRunner.Examples(wrong, x => $"{x.Plan.RequestId}: client saw {x.Terminal}, end_reason {completed[x.Plan.RequestId][0]}"));
             Check(openUpstream == 0, "no upstream response left open", $"{openUpstream} simulator exchanges still running 20 s after the load");

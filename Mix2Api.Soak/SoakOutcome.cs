@@ -21,5 +21,6 @@ public enum SoakVerdict
 /// <param name="ErrorCode">The <c>error.code</c> of the error event or envelope, when there was one (e.g. <c>shutdown</c>).</param>
 /// <param name="Started">When the request was sent (<see cref="System.Diagnostics.Stopwatch.GetTimestamp"/>).</param>
 /// <param name="Ended">When its end was seen (same clock).</param>
+/// <param name="SessionId">The upstream session the broker answered on (<c>x-session-id</c>), when it said.</param>
 public sealed record SoakOutcome(SoakPlan Plan, SoakVerdict Verdict, int Status, string Terminal, double DurationMs, string? Problem, bool Answered,
-    string? ErrorCode, long Started, long Ended);
+    string? ErrorCode, long Started, long Ended, string? SessionId);
