@@ -39,7 +39,7 @@ public sealed class ClusterLoad(SoakClient client, int seed, int nodes)
             for (var turn = 0; turn < turns && !stop.IsCancellationRequested; turn++)
             {
                 var index = turn == 0 ? first : Interlocked.Increment(ref _next);
-                var plan = SoakPlan.Draw(seed, index, abortRate: 0, validOnly: true) with { Earlier = [.. earlier] };
+                var plan = SoakPlan.Draw(seed, index, abortRate: 0, validOnly: true) with { Earlier = [.. earlier], Caller = first };
                 var (node, url) = await TargetAsync(first + turn, stop);
                 if (url is null) return;
                 var outcome = await client.RunAsync(plan, url);

@@ -21,6 +21,13 @@ public static class ClusterSoakRunner
     private static readonly TimeSpan LoadAllowance = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan PacedDelay = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>How many PASS lines a run that passes prints.</summary>
+    public const int CheckCount = 13;
+
+    // A session ask that misses its timeout on a loaded machine starts that turn over on a new upstream session: not a
+    // failure, but more than a few of them would mean sessions do not survive the cluster.
+    private const double MinKept = 0.9;
+
     public static async Task<SoakResult> RunAsync(SoakOptions o, TextWriter output)
     {
         var report = new List<string>();
@@ -197,7 +204,11 @@ public static class ClusterSoakRunner
             Say($"soak --cluster: {turns.Count + pacedOutcomes.Length} requests in {Stopwatch.GetElapsedTime(baselineAt, loadEnd).TotalSeconds:0} s; "
                 + $"client verdicts: {SoakRunner.Counts(turns.Select(t => t.Outcome.Terminal))}");
             Say($"soak --cluster: end_reason: {SoakRunner.Counts(turns.SelectMany(t => completed.TryGetValue(t.Outcome.Plan.RequestId, out var r) ? r : []))}");
-            Say($"soak --cluster: before any fault: {Figures(Between(baselineAt, killAt).Where(t => t.Outcome.Ended < killAt).ToList())}");
+            var baseline = Between(baselineAt, killAt).Where(t => t.Outcome.Ended < killAt).ToList();
+            Say($"soak --cluster: before any fault: {Figures(baseline)}");
+            Check(baseline.Count(t => t.KeptSession is not null) > 0 && Kept(baseline) >= MinKept,
+                "sessions matter: with no fault, later turns keep their conversation's upstream session while hopping between the nodes",
+                $"{baseline.Count(t => t.KeptSession == true)} of {baseline.Count(t => t.KeptSession is not null)} later turns kept it (at least {MinKept:P0} required)");
 
             var survivorA = Between(killAt, reopenAt, node: 1);
             var lost = turns.Where(Lost).ToList();
@@ -245,10 +256,11 @@ public static class ClusterSoakRunner
                 $"exit code {exitCode?.ToString(CultureInfo.InvariantCulture) ?? "none (still running)"} {exitAfter.TotalSeconds:0.0} s after SIGTERM (bound: drain + 30 s = {exitLimit.TotalSeconds:0} s)");
             var survivorB = Between(termAt, loadEnd, node: 0);
             Say($"soak --cluster: (b) on the survivor from SIGTERM to the end: {Figures(survivorB)}");
-            Check(handedOver.Ok && survivorB.Count > 0 && survivorB.All(t => t.Outcome.Terminal == "finish" && Within(t)),
-                "(b) SIGTERM: shards handed over, the survivor serves every conversation",
+            Check(handedOver.Ok && survivorB.Count > 0 && survivorB.All(t => t.Outcome.Terminal == "finish" && Within(t)) && Kept(survivorB) >= MinKept,
+                "(b) SIGTERM: shards handed over, the survivor serves every conversation on its session",
                 $"the survivor {(handedOver.Ok ? "" : "NOT ")}alone in the cluster {(exitAfter + handedOver.Elapsed).TotalSeconds:0.0} s after SIGTERM; "
-                + $"{survivorB.Count(t => t.Outcome.Terminal == "finish" && Within(t))} of {survivorB.Count} requests on it finished within {bound.TotalSeconds:0.#} s"
+                + $"{survivorB.Count(t => t.Outcome.Terminal == "finish" && Within(t))} of {survivorB.Count} requests on it finished within {bound.TotalSeconds:0.#} s, "
+                + $"{survivorB.Count(t => t.KeptSession == true)} of {survivorB.Count(t => t.KeptSession is not null)} later turns on their conversation's upstream session"
                 + SoakRunner.Examples(survivorB.Where(t => t.Outcome.Terminal != "finish" || !Within(t)).ToList(), Describe));
 
             var refused = turns.Where(Refused).ToList();
@@ -258,7 +270,7 @@ public static class ClusterSoakRunner
                 + $"{refused.Count} refused by the leaving node before an answer" + SoakRunner.Examples(broken, Describe));
             // The JSON log is flushed every 200 ms: a SIGKILL takes the killed node's last lines with it.
             var tailWindow = (long)(TimeSpan.FromSeconds(1).TotalSeconds * Stopwatch.Frequency);
-            bool TailLost(ClusterTurn t) => t.Node == 0 && t.Outcome.Ended >= killAt - tailWindow && t.Outcome.Ended <= killAt
+            bool TailLost(ClusterTurn t) => t.Node == 0 && t.Outcome.Started < killAt && t.Outcome.Ended >= killAt - tailWindow
                 && !completed.ContainsKey(t.Outcome.Plan.RequestId);
             var tailLost = turns.Count(TailLost);
             var judged = turns.Where(t => !Lost(t) && !Refused(t) && !TailLost(t)).Select(t => t.Outcome).Concat(pacedOutcomes).ToList();
@@ -266,7 +278,7 @@ public static class ClusterSoakRunner
             var wrong = judged.Where(x => completed.TryGetValue(x.Plan.RequestId, out var r) && r.Count == 1 && !SoakRunner.Attributed(x, r[0])).ToList();
             Check(notOnce.Count == 0 && wrong.Count == 0, "one request.completed per request, end_reason matching what the client saw",
                 $"{judged.Count - notOnce.Count} of {judged.Count} logged exactly once across the nodes' logs, {wrong.Count} with a wrong end_reason; "
-                + $"not judged: {lost.Count} lost with the killed node, {tailLost} answered by it in the last second before the kill whose log line went with it"
+                + $"not judged: {lost.Count} lost with the killed node, {tailLost} answered by it around the kill whose log line went with it"
                 + SoakRunner.Examples(notOnce, x => $"{x.Plan.RequestId}: {(completed.TryGetValue(x.Plan.RequestId, out var r) ? r.Count : 0)} events")
                 + SoakRunner.Examples(wrong, x => $"{x.Plan.RequestId}: client saw {x.Terminal}, end_reason {completed[x.Plan.RequestId][0]}"));
             Check(openUpstream == 0, "no upstream response left open", $"{openUpstream} simulator exchanges still running 20 s after the load");
@@ -292,6 +304,13 @@ public static class ClusterSoakRunner
 
     private static string Describe(ClusterTurn t) =>
         $"{t.Outcome.Plan.RequestId} (node {t.Node}, {t.Outcome.Plan.Shape}, HTTP {t.Outcome.Status}): {t.Outcome.Terminal} after {t.Outcome.DurationMs:0} ms{(t.Outcome.Problem is { } p ? ": " + p : "")}";
+
+    /// <summary>Share of the later turns that kept their conversation's upstream session (1 when there are none).</summary>
+    private static double Kept(List<ClusterTurn> turns)
+    {
+        var later = turns.Count(t => t.KeptSession is not null);
+        return later == 0 ? 1 : (double)turns.Count(t => t.KeptSession == true) / later;
+    }
 
     private static double Worst(List<ClusterTurn> turns) => turns.Count == 0 ? 0 : turns.Max(t => t.Outcome.DurationMs);
 

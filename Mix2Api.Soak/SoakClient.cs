@@ -23,7 +23,7 @@ public sealed class SoakClient(HttpClient http, Uri chatUrl, IReadOnlyList<strin
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, target ?? chatUrl) { Content = new ByteArrayContent(plan.Body()) };
             request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-            var key = plan.Shape == SoakShape.WrongKey ? wrongKey : inboundKeys[plan.Index % inboundKeys.Count];
+            var key = plan.Shape == SoakShape.WrongKey ? wrongKey : inboundKeys[(plan.Caller ?? plan.Index) % inboundKeys.Count];
             request.Headers.TryAddWithoutValidation("authorization", "Bearer " + key);
             request.Headers.TryAddWithoutValidation("x-request-id", plan.RequestId);
             using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token);

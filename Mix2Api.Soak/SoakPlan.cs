@@ -24,6 +24,10 @@ public sealed record SoakPlan(int Index, string RequestId, SoakShape Shape, bool
     /// <summary>The user messages of the conversation's earlier turns (each answered "ok" in the history sent).</summary>
     public IReadOnlyList<string> Earlier { get; init; } = [];
 
+    /// <summary>Which of the run's inbound keys sends it (by default its index picks one). The key is part of the session
+    /// key, so every turn of a conversation must come from one caller.</summary>
+    public int? Caller { get; init; }
+
     /// <summary>A paced stream of this many chunks this far apart instead of the shape's answer.</summary>
     public (int Chunks, int DelayMs)? Pace { get; init; }
 
