@@ -107,7 +107,7 @@ public static class ClusterSoakRunner
             var load = new ClusterLoad(client, o.Seed, nodes: 2);
             Say($"soak --cluster: C={o.Concurrency} conversations of 2-5 turns on both nodes, seed {o.Seed}, {o.PhaseTime.TotalSeconds:0} s per step, "
                 + $"SESSION_ASK_TIMEOUT_MS {Ms(o.AskTimeout)}, SHUTDOWN_DRAIN_MS {Ms(o.Drain)}, turn bound {bound.TotalSeconds:0.#} s (2 session asks + {LoadAllowance.TotalSeconds:0} s load allowance)");
-            Say($"soak --cluster: redis-server on {redis.Port}, node 0 (stable) pid {brokers[0]!.Pid}, node 1 (canary) pid {brokers[1]!.Pid}, logs {logDir}/{logStem}-node*.log");
+            Say($"soak --cluster: redis-server on {redis.Port}, node 0 (stable) pid {brokers[0]!.Pid}, node 1 (canary) pid {brokers[1]!.Pid}, logs {Path.Combine(logDir, logStem)}-node*.log");
             var formed = await WaitAsync(async () => await ClusterOfAsync(http, brokers[0]!, 2) && await ClusterOfAsync(http, brokers[1]!, 2), TimeSpan.FromSeconds(60));
             if (!formed.Ok) throw new InvalidOperationException("the two nodes did not form one cluster of two within 60 s");
 
@@ -286,7 +286,7 @@ public static class ClusterSoakRunner
             Check(leaked.Count == 0, "no secret in the logs, /metrics or /health",
                 $"{secrets.Length} run secrets searched in {logText.Length / 1024} KiB of logs ({logs.Count} node runs); {leaked.Count} found");
         }
-        catch (Exception e) when (e is InvalidOperationException or TimeoutException or HttpRequestException)
+        catch (Exception e) when (e is InvalidOperationException or TimeoutException or HttpRequestException or IOException)
         {
             Check(false, "cluster soak ran", e.Message);
         }
