@@ -13,13 +13,13 @@ public sealed record SoakResult(int Passed, int Failed, IReadOnlyList<string> Re
 /// </summary>
 public static class SoakRunner
 {
-    internal static readonly HashSet<string> KnownEndReasons =
+    private static readonly HashSet<string> KnownEndReasons =
     [
         "stop", "tool_calls", "length", "client_abort", "timeout", "upstream_error", "upstream_auth_error", "rate_limited",
         "adapter_error", "invalid_request", "auth_error", "overloaded", "shutdown",
     ];
 
-    internal static readonly HashSet<string> FinishReasons = ["stop", "tool_calls", "length"];
+    private static readonly HashSet<string> FinishReasons = ["stop", "tool_calls", "length"];
 
     private static readonly TimeSpan SessionTtl = TimeSpan.FromSeconds(10);
 
