@@ -183,8 +183,14 @@ public static class ClusterSoakRunner
             var turns = load.Turns.ToList();
             var openUpstream = await UntilZeroAsync(() => simulator.Simulator.ActiveExchanges, TimeSpan.FromSeconds(20));
             var surfaces = await http.GetStringAsync(new Uri(brokers[0]!.BaseUrl, "metrics")) + await http.GetStringAsync(new Uri(brokers[0]!.BaseUrl, "health"));
-            await Task.Delay(TimeSpan.FromSeconds(1)); // the survivor's last request.completed lines reach its log file
-            var completed = ReadLogs(logs, out var logText);
+            // The survivor's JSON log is flushed every 200 ms: wait (bounded) until the requests since its restart are in it.
+            var recent = turns.Where(t => t.Outcome.Started >= reopenAt).Select(t => t.Outcome).Concat(pacedOutcomes).ToList();
+            var (completed, logText) = ReadLogs(logs);
+            for (var waited = Stopwatch.StartNew(); waited.Elapsed < TimeSpan.FromSeconds(20) && recent.Any(x => !completed.ContainsKey(x.Plan.RequestId));)
+            {
+                await Task.Delay(200);
+                (completed, logText) = ReadLogs(logs);
+            }
 
             bool Lost(ClusterTurn t) => t.Node == 0 && t.Outcome.Verdict == SoakVerdict.Broken && t.Outcome.Terminal == "cut"
                 && t.Outcome.Started < reopenAt && t.Outcome.Ended >= killAt;
@@ -319,7 +325,7 @@ public static class ClusterSoakRunner
     private static string Ms(TimeSpan t) => ((long)t.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
 
     /// <summary>The request ids' end_reasons in all the nodes' logs (a restarted node writes a new log).</summary>
-    private static Dictionary<string, List<string>> ReadLogs(List<string> paths, out string text)
+    private static (Dictionary<string, List<string>> Completed, string Text) ReadLogs(List<string> paths)
     {
         var all = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         var texts = new System.Text.StringBuilder();
@@ -333,8 +339,7 @@ public static class ClusterSoakRunner
                 list.AddRange(reasons);
             }
         }
-        text = texts.ToString();
-        return all;
+        return (all, texts.ToString());
     }
 
     /// <summary>Polls <paramref name="condition"/> (every 200 ms) until it holds or <paramref name="timeout"/> passes.</summary>
