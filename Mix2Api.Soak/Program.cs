@@ -10,5 +10,5 @@ catch (Exception e) when (e is ArgumentException or FormatException or OverflowE
     await Console.Error.WriteLineAsync($"soak: {e.Message}");
     return 2;
 }
-var result = await SoakRunner.RunAsync(options, Console.Out);
+var result = options.Cluster ? await ClusterSoakRunner.RunAsync(options, Console.Out) : await SoakRunner.RunAsync(options, Console.Out);
 return result.Failed == 0 ? 0 : 1;

@@ -32,6 +32,26 @@ public sealed class SoakBroker : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>A POSIX signal to the broker (<see cref="PosixSignals"/>): SIGTERM is a graceful stop.</summary>
+    public void Signal(int signal) => PosixSignals.Send(_process.Id, signal);
+
+    /// <summary>An abrupt end (SIGKILL): no drain, no cluster leave.</summary>
+    public void Kill() => _process.Kill();
+
+    /// <summary>The exit code, or null when the broker still runs after <paramref name="timeout"/>.</summary>
+    public async Task<int?> WaitForExitAsync(TimeSpan timeout)
+    {
+        try
+        {
+            await _process.WaitForExitAsync().WaitAsync(timeout);
+            return _process.ExitCode;
+        }
+        catch (TimeoutException)
+        {
+            return null;
+        }
+    }
+
     public static async Task<SoakBroker> StartAsync(string dll, IReadOnlyDictionary<string, string> environment, string logPath)
     {
         if (!File.Exists(dll)) throw new FileNotFoundException("the broker (Mix2Api.Host.dll) is not built there", dll);

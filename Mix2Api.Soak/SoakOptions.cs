@@ -31,17 +31,39 @@ public sealed record SoakOptions
     /// <summary>Where the broker's stdout (its JSON log) goes; a temporary file when not given.</summary>
     public string? LogPath { get; init; }
 
-    /// <summary>Parses <c>[--quick] [--requests N] [--concurrency N] [--seed N] [--faults MIX] [--abort-rate X] [--time-limit-s S] [--memory-margin-mb N] [--broker-dll PATH] [--log PATH]</c>.</summary>
+    /// <summary>The cluster soak (<see cref="ClusterSoakRunner"/>): two brokers, node kill, graceful leave, Redis loss.</summary>
+    public bool Cluster { get; init; }
+
+    /// <summary>Cluster soak: how long the load runs in each step of a phase (before, during and after each fault).</summary>
+    public TimeSpan PhaseTime { get; init; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>Cluster soak: the brokers' SHUTDOWN_DRAIN_MS.</summary>
+    public TimeSpan Drain { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Cluster soak: the brokers' SESSION_ASK_TIMEOUT_MS (above the 300 ms default: two brokers on one loaded machine).</summary>
+    public TimeSpan AskTimeout { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Parses <c>[--quick] [--requests N] [--concurrency N] [--seed N] [--faults MIX] [--abort-rate X] [--time-limit-s S]
+    /// [--memory-margin-mb N] [--broker-dll PATH] [--log PATH]</c>, and for the cluster soak <c>--cluster [--phase-s S]
+    /// [--drain-ms N]</c> (C=40 unless <c>--concurrency</c> is given; <c>--quick</c>: 5 s phases).
+    /// </summary>
     public static SoakOptions Parse(string[] args)
     {
         var o = new SoakOptions();
+        int? concurrency = null;
+        TimeSpan? phase = null;
+        var quick = false;
         for (var i = 0; i < args.Length; i++)
         {
             o = args[i] switch
             {
-                "--quick" => o with { Requests = 1_000, Concurrency = 50, TimeLimit = TimeSpan.FromMinutes(5) },
+                "--quick" => o with { Requests = 1_000, TimeLimit = TimeSpan.FromMinutes(5) },
                 "--requests" => o with { Requests = PositiveInt(Value(args, ref i)) },
-                "--concurrency" => o with { Concurrency = PositiveInt(Value(args, ref i)) },
+                "--concurrency" => o with { Concurrency = (concurrency = PositiveInt(Value(args, ref i))).Value },
+                "--cluster" => o with { Cluster = true },
+                "--phase-s" => o with { PhaseTime = (phase = TimeSpan.FromSeconds(PositiveInt(Value(args, ref i)))).Value },
+                "--drain-ms" => o with { Drain = TimeSpan.FromMilliseconds(PositiveInt(Value(args, ref i))) },
                 "--seed" => o with { Seed = int.Parse(Value(args, ref i), CultureInfo.InvariantCulture) },
                 "--faults" => o with { Faults = Value(args, ref i) },
                 "--abort-rate" => o with { AbortRate = Rate(Value(args, ref i)) },
@@ -49,10 +71,15 @@ public sealed record SoakOptions
                 "--memory-margin-mb" => o with { MemoryMarginMb = PositiveInt(Value(args, ref i)) },
                 "--broker-dll" => o with { BrokerDll = Path.GetFullPath(Value(args, ref i)) },
                 "--log" => o with { LogPath = Path.GetFullPath(Value(args, ref i)) },
-                _ => throw new ArgumentException($"unknown argument '{args[i]}' (known: --quick, --requests N, --concurrency N, --seed N, --faults MIX, --abort-rate X, --time-limit-s S, --memory-margin-mb N, --broker-dll PATH, --log PATH)"),
+                _ => throw new ArgumentException($"unknown argument '{args[i]}' (known: --quick, --requests N, --concurrency N, --seed N, --faults MIX, --abort-rate X, --time-limit-s S, --memory-margin-mb N, --broker-dll PATH, --log PATH, --cluster, --phase-s S, --drain-ms N)"),
             };
+            quick |= args[i] == "--quick";
         }
-        return o;
+        return o with
+        {
+            Concurrency = concurrency ?? (o.Cluster ? 40 : quick ? 50 : o.Concurrency),
+            PhaseTime = phase ?? (quick ? TimeSpan.FromSeconds(5) : o.PhaseTime),
+        };
     }
 
     private static string Value(string[] args, ref int i) =>

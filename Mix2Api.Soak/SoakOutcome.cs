@@ -18,4 +18,9 @@ public enum SoakVerdict
 /// </summary>
 /// <param name="Answered">Response headers arrived: the broker surely saw the request (a client that left earlier may have
 /// left before the broker read it, and then nothing is logged for it).</param>
-public sealed record SoakOutcome(SoakPlan Plan, SoakVerdict Verdict, int Status, string Terminal, double DurationMs, string? Problem, bool Answered);
+/// <param name="ErrorCode">The <c>error.code</c> of the error event or envelope, when there was one (e.g. <c>shutdown</c>).</param>
+/// <param name="Started">When the request was sent (<see cref="System.Diagnostics.Stopwatch.GetTimestamp"/>).</param>
+/// <param name="Ended">When its end was seen (same clock).</param>
+/// <param name="SessionId">The upstream session the broker answered on (<c>x-session-id</c>), when it said.</param>
+public sealed record SoakOutcome(SoakPlan Plan, SoakVerdict Verdict, int Status, string Terminal, double DurationMs, string? Problem, bool Answered,
+    string? ErrorCode, long Started, long Ended, string? SessionId);

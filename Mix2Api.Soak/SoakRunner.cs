@@ -151,7 +151,7 @@ public static class SoakRunner
         return new SoakResult(passed, failed, report);
     }
 
-    private static bool Attributed(SoakOutcome x, string reason)
+    internal static bool Attributed(SoakOutcome x, string reason)
     {
         if (!KnownEndReasons.Contains(reason)) return false;
         return x.Verdict != SoakVerdict.Terminated || (x.Terminal == "finish") == FinishReasons.Contains(reason);
@@ -176,12 +176,12 @@ public static class SoakRunner
         }
     }
 
-    private static string Counts(IEnumerable<string> values) =>
+    internal static string Counts(IEnumerable<string> values) =>
         string.Join(", ", values.GroupBy(v => v).OrderByDescending(g => g.Count()).Select(g => $"{g.Key} {g.Count()}"));
 
-    private static double Percentile(double[] sorted, double p) =>
+    internal static double Percentile(double[] sorted, double p) =>
         sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
 
-    private static string Examples<T>(List<T> items, Func<T, string> describe) =>
+    internal static string Examples<T>(List<T> items, Func<T, string> describe) =>
         items.Count == 0 ? "" : "; e.g. " + string.Join("; ", items.Take(5).Select(describe));
 }

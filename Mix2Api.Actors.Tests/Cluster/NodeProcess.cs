@@ -90,6 +90,20 @@ public sealed class NodeProcess : IAsyncDisposable
         await _process.WaitForExitAsync();
     }
 
+    /// <summary>The exit code, or null when the node still runs after <paramref name="max"/>.</summary>
+    public async Task<int?> WaitForExitAsync(TimeSpan max)
+    {
+        try
+        {
+            await _process.WaitForExitAsync().WaitAsync(max);
+            return _process.ExitCode;
+        }
+        catch (TimeoutException)
+        {
+            return null;
+        }
+    }
+
     private async Task WaitReadyAsync(TimeSpan max)
     {
         var deadline = DateTime.UtcNow + max;

@@ -145,7 +145,10 @@ public static class Mix2ApiHost
                 loggers.ClearLoggers();
                 loggers.AddSerilogLogging();
             })
-            .AddMix2ApiActors(actors, sp, AkkaConfigFiles.DefaultDirectory));
+            .AddMix2ApiActors(actors, sp, AkkaConfigFiles.DefaultDirectory)
+            .AddHocon(DrainBeforeLeave.PhaseTimeout(settings.ShutdownDrain), HoconAddMode.Prepend)
+            .AddStartup((system, _) => DrainBeforeLeave.Register(system, sp.GetRequiredService<IHostApplicationLifetime>(),
+                sp.GetRequiredService<AdmissionControl>())));
         services.AddMix2ApiActors(actors);
         services.AddSingleton<ChatCompletionsEndpoint>();
         services.AddSingleton<AnthropicMessagesEndpoint>();
