@@ -1,3 +1,4 @@
+using System.Globalization;
 using Akka.Remote.Transport;
 using DotNetty.Codecs;
 using Serilog.Core;
@@ -12,7 +13,8 @@ namespace Mix2Api.Host.Hosting;
 /// <list type="bullet">
 /// <item>bytes that are not Akka remoting (a port scanner, a misdirected client, garbage): Akka drops the connection
 /// and logs up to three stack traces for it (the refused frame, the closing channel, the failed PDU decoder); here
-/// one line per connection, naming the peer and the reason;</item>
+/// one line per connection, naming the peer and the reason; likewise a connection that never completes the Akka
+/// handshake, which Akka closes after <c>akka.remote.handshake-timeout</c> and logs as an Error;</item>
 /// <item>a remote message it refuses to read (a type outside the Hyperion allow-list, a type bound to no serializer,
 /// a corrupted payload): Akka drops the message, keeps the association and logs a warning whose reason is buried in
 /// an inner exception behind a generic "could not find any internal serializer" text; here one line per message with
@@ -26,6 +28,7 @@ public sealed class ClusterPortNoise(ILogEventSink inner, LogEventLevel minimum)
     private const int MaxReasonChars = 300;
     private const string PduFailure = "Error while decoding incoming Akka PDU";
     private const string RefusedMessage = "Deserialization failed for message with serializer id";
+    private const string HandshakeTimeout = "No response from remote for inbound association";
 
     private static readonly MessageTemplate Dropped = new MessageTemplateParser().Parse(
         "Cluster port: dropped a connection from {Peer} that sent what is not Akka remoting: {Reason}");
@@ -40,15 +43,7 @@ public sealed class ClusterPortNoise(ILogEventSink inner, LogEventLevel minimum)
 
     public void Emit(LogEvent logEvent)
     {
-        if (logEvent.Exception is not { } error)
-        {
-            inner.Emit(logEvent);
-            return;
-        }
-        MessageTemplate template;
-        if (IsMalformedInput(error)) template = Dropped;
-        else if (logEvent.MessageTemplate.Text.StartsWith(RefusedMessage, StringComparison.Ordinal)) template = Refused;
-        else
+        if (Classify(logEvent) is not var (template, reason))
         {
             inner.Emit(logEvent);
             return;
@@ -56,14 +51,21 @@ public sealed class ClusterPortNoise(ILogEventSink inner, LogEventLevel minimum)
         if (minimum > LogEventLevel.Warning) return;
         var peer = PeerOf(logEvent);
         if (template == Dropped && !FirstReport(peer)) return;
-        var properties = new List<LogEventProperty>
-        {
-            new("Peer", new ScalarValue(peer)),
-            new("Reason", new ScalarValue(ReasonOf(error, withOuter: template == Dropped))),
-        };
+        var properties = new List<LogEventProperty> { new("Peer", new ScalarValue(peer)), new("Reason", new ScalarValue(reason)) };
         foreach (var name in (ReadOnlySpan<string>)["SourceContext", "node", "channel"])
             if (logEvent.Properties.TryGetValue(name, out var value)) properties.Add(new LogEventProperty(name, value));
         inner.Emit(new LogEvent(logEvent.Timestamp, LogEventLevel.Warning, null, template, properties));
+    }
+
+    /// <summary>Which of the two lines an event becomes, with its reason; null for every event that is not about such input.</summary>
+    private static (MessageTemplate Template, string Reason)? Classify(LogEvent logEvent)
+    {
+        var text = logEvent.MessageTemplate.Text;
+        if (logEvent.Exception is not { } error)
+            return text.StartsWith(HandshakeTimeout, StringComparison.Ordinal) ? (Dropped, logEvent.RenderMessage(CultureInfo.InvariantCulture)) : null;
+        if (IsMalformedInput(error)) return (Dropped, ReasonOf(error, withOuter: true));
+        if (text.StartsWith(RefusedMessage, StringComparison.Ordinal)) return (Refused, ReasonOf(error, withOuter: false));
+        return null;
     }
 
     private static bool IsMalformedInput(Exception error)
