@@ -11,6 +11,7 @@ using Mix2Api.Actors.Singleton;
 using Mix2Api.Tests.Cluster;
 using Mix2Api.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
+using Xunit.Abstractions;
 
 namespace Mix2Api.Tests.Reliability;
 
@@ -21,7 +22,7 @@ namespace Mix2Api.Tests.Reliability;
 /// request still completes after every batch; the node logs it without a flood. Replay a failure with the seed
 /// CsCheck prints (<c>CsCheck_Seed</c>).
 /// </summary>
-public sealed class ClusterPortFuzzTests
+public sealed class ClusterPortFuzzTests(ITestOutputHelper output)
 {
     private const int MaxFrameBytes = 1024 * 1024; // hocon/base.conf akka.remote.dot-netty.tcp.maximum-frame-size
     private static readonly string[] Paths = ["/user", "/system/sharding/session", "/user/token-manager/token-manager"];
@@ -68,6 +69,7 @@ public sealed class ClusterPortFuzzTests
         // One connection, at most a couple of lines, each one line of JSON: never a line per byte or per frame.
         Assert.InRange(written.Length, 1, 3 * connections);
         var all = string.Join('\n', written);
+        output.WriteLine($"{connections} garbage connections, {written.Length} log lines, longest {written.Max(l => l.Length)} chars");
         Assert.True(written.Any(l => l.Contains("Cluster port: dropped a connection", StringComparison.Ordinal)), all);
         Assert.True(written.Any(l => l.Contains("Cluster port: dropped", StringComparison.Ordinal) && l.Contains("Handshake timed out", StringComparison.Ordinal)), all);
         Assert.False(written.Any(l => l.Contains("   at ", StringComparison.Ordinal)), all);
@@ -97,6 +99,7 @@ public sealed class ClusterPortFuzzTests
         var refusals = Lines(node.Output).Where(l => l.Contains("Cluster port: refused a message from", StringComparison.Ordinal)).ToList();
         Assert.Contains(refusals, l => l.Contains("Unsafe Type Deserialization Detected! [type: System.Diagnostics.ProcessStartInfo", StringComparison.Ordinal));
         Assert.InRange(refusals.Count, 1, sent);
+        output.WriteLine($"{sent} forged messages, {refusals.Count} refusal lines, longest {refusals.Max(l => l.Length)} chars");
         Assert.DoesNotContain(refusals, l => l.Contains("   at ", StringComparison.Ordinal));
         Assert.DoesNotContain(Lines(node.Output), l => l.Contains("Deserialization failed", StringComparison.Ordinal));
         await AssertServingAsync(node);
