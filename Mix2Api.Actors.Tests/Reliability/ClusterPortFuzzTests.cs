@@ -109,7 +109,8 @@ public sealed class ClusterPortFuzzTests(ITestOutputHelper output)
     [Fact]
     public async Task A_gadget_type_sent_to_the_node_is_never_constructed_while_unrestricted_Hyperion_would_construct_it()
     {
-        await using var broker = await BrokerHost.StartAsync();
+        await using var broker = await BrokerHost.StartAsync(new Dictionary<string, string?> { ["UPSTREAM_AUTH_MODE"] = "managed" });
+        broker.Simulator.Simulator.RequireToken = true;
         var system = broker.Services.GetRequiredService<ActorSystem>();
         var port = Akka.Cluster.Cluster.Get(system).SelfAddress.Port!.Value;
         // The forged id is the one the node binds its protocol messages to: the attack goes to the real Hyperion path.
@@ -130,16 +131,18 @@ public sealed class ClusterPortFuzzTests(ITestOutputHelper output)
             attacker.Send(port, path, new Forged.Protocol(gadget));
             attacker.Send(port, path, new Forged.Protocol(startInfo));
             attacker.Send(port, path, new Forged.Refused(typeof(LeavesATrace).AssemblyQualifiedName!, gadget));
+            attacker.Send(port, path, new Forged.Protocol(ClusterPortAttacker.HyperionBytes(-4809554308313228202L)));
         }
 
         int Refused() => warnings.Count(w => w.Contains("Deserialization failed", StringComparison.Ordinal));
-        await Eventually.TrueAsync(() => LeavesATrace.Traces != afterControl || Refused() >= 3 * Paths.Length, TimeSpan.FromSeconds(30),
+        await Eventually.TrueAsync(() => LeavesATrace.Traces != afterControl || Refused() >= 4 * Paths.Length, TimeSpan.FromSeconds(30),
             "the node did not log the refused messages within 30 s");
         Assert.True(LeavesATrace.Traces == afterControl, "the node constructed the gadget a foreign system sent it");
         var logged = string.Join(" || ", warnings);
         Assert.True(warnings.Any(w => w.Contains(nameof(LeavesATrace), StringComparison.Ordinal) && w.Contains("Unsafe Type", StringComparison.Ordinal)), logged);
         Assert.Contains(warnings, w => w.Contains(nameof(ProcessStartInfo), StringComparison.Ordinal));
-        Assert.Contains(warnings, w => w.Contains("not a Mix2Api protocol message", StringComparison.Ordinal));
+        Assert.Contains(warnings, w => w.Contains("not a Mix2Api protocol message; refused", StringComparison.Ordinal));
+        Assert.Contains(warnings, w => w.Contains("(a bare value); refused", StringComparison.Ordinal));
         using var response = await broker.Client.SendAsync(ChatRequests.Post(ChatRequests.Body("still serving", stream: false)));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
@@ -178,7 +181,8 @@ public sealed class ClusterPortFuzzTests(ITestOutputHelper output)
     {
         ["CLUSTER_PORT"] = clusterPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["UPSTREAM_SIMULATOR"] = "on",
-        ["UPSTREAM_AUTH_MODE"] = "none",
+        // Managed auth: the token singleton (one of the paths the forged messages go to) runs, and every chat needs it.
+        ["UPSTREAM_AUTH_MODE"] = "managed",
         ["LOG_LEVEL"] = "warning",
     };
 
@@ -235,8 +239,9 @@ public sealed class ClusterPortFuzzTests(ITestOutputHelper output)
     private static async Task AssertServingAsync(NodeProcess node)
     {
         Assert.False(node.HasExited, "the node exited");
-        var (status, _) = await ClusterChat.HealthAsync(node.Client);
+        var (status, health) = await ClusterChat.HealthAsync(node.Client);
         Assert.Equal(HttpStatusCode.OK, status);
+        Assert.StartsWith("akka.tcp://mix2api@", health.GetProperty("singleton_node").GetString(), StringComparison.Ordinal);
         var chat = await ClusterChat.SendAsync(node.Client, null, new Conversation("still serving?"));
         Assert.Equal(HttpStatusCode.OK, chat.Status);
     }
