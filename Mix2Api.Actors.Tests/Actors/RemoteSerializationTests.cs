@@ -61,5 +61,20 @@ public sealed class RemoteSerializationTests : IDisposable
         Assert.ThrowsAny<Exception>(() => reader.FromBinary(bytes, typeof(object)));
     }
 
+    [Theory]
+    [InlineData(-4809554308313228202L)]
+    [InlineData("a bare string")]
+    [InlineData(new byte[] { 1, 2, 3 })]
+    public void Hyperion_bytes_of_a_bare_value_are_refused_when_read(object value)
+    {
+        // Primitives, strings and arrays carry no type name, so the allow-list alone would let them through.
+        using var unrestricted = ActorSystem.Create("unrestricted", AkkaTestConfig.Local());
+        var bytes = new HyperionSerializer((ExtendedActorSystem)unrestricted).ToBinary(value);
+
+        var reader = (ProtocolSerializer)_system.Serialization.FindSerializerFor(new TurnRecorded(true));
+        var refused = Assert.Throws<SerializationException>(() => reader.FromBinary(bytes, typeof(object)));
+        Assert.Contains("not a Mix2Api protocol message", refused.Message, StringComparison.Ordinal);
+    }
+
     public void Dispose() => _system.Terminate().Wait(TimeSpan.FromSeconds(10));
 }

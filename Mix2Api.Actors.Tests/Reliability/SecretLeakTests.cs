@@ -8,8 +8,9 @@ namespace Mix2Api.Tests.Reliability;
 
 /// <summary>
 /// Known secrets (inbound keys, a wrong key a client tried, the upstream token, the managed login body, the Redis
-/// password) never appear anywhere an operator or a client can read: the broker process's whole stdout/stderr at
-/// every log level, /metrics, /health, /v1/models and every response (error bodies included), across every request
+/// password, the admin token) never appear anywhere an operator or a client can read: the broker process's whole
+/// stdout/stderr at every log level, /metrics, /health, /v1/models, every response (error bodies included), the `ctl`
+/// commands' output and errors, and the admin endpoint's traces and metrics, across every request
 /// shape: stream, non-stream, tools, upstream faults, timeouts, client aborts, auth failures, bad input,
 /// a refused dynamic base, upstream 401 with re-login, failed login.
 /// </summary>
@@ -22,6 +23,7 @@ public sealed class SecretLeakTests(RedisServerFixture redis) : IClassFixture<Re
     private static readonly string LoginPassword = $"login-pw-{Nonce}";
     private static readonly string RedisPassword = $"redis-pw-{Nonce}";
     private static readonly string UserinfoSecret = $"userinfo-{Nonce}";
+    private static readonly string AdminToken = $"admin-tok-{Nonce}";
 
     [Theory]
     [InlineData("Debug", "managed")]
@@ -36,6 +38,7 @@ public sealed class SecretLeakTests(RedisServerFixture redis) : IClassFixture<Re
         var sim = simulator.Simulator;
         sim.RequireToken = authMode == "managed";
         var logPath = Path.Combine(Path.GetTempPath(), $"mix2api-secrets-{Guid.NewGuid():N}.log");
+        var adminPort = AdminBroker.FreePort();
         var environment = new Dictionary<string, string>
         {
             ["UPSTREAM_SIMULATOR"] = "off",
@@ -49,6 +52,11 @@ public sealed class SecretLeakTests(RedisServerFixture redis) : IClassFixture<Re
             ["LOG_LEVEL"] = level,
             ["UPSTREAM_IDLE_TIMEOUT_MS"] = "1000",
             ["UPSTREAM_DYNAMIC_BASE_ENABLED"] = "true",
+            // The admin endpoint (what `ctl` reads) with its own secret, and every request traced.
+            ["ADMIN_HOST"] = "127.0.0.1",
+            ["ADMIN_PORT"] = adminPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["ADMIN_TOKEN"] = AdminToken,
+            ["TRACE_SAMPLING_RATE"] = "1",
         };
         if (authMode == "static") environment["UPSTREAM_BEARER_TOKEN"] = StaticUpstreamToken;
         else environment["UPSTREAM_TOKEN_BODY_JSON"] = $$"""{"username":"svc","password":"{{LoginPassword}}"}""";
@@ -108,7 +116,7 @@ public sealed class SecretLeakTests(RedisServerFixture redis) : IClassFixture<Re
 
             foreach (var path in new[] { "metrics", "health", "health/ready", "v1/models" })
                 seen.Append(await http.GetStringAsync(path));
-            seen.Append(await OtherSurfacesAsync(broker, http));
+            seen.Append(await OtherSurfacesAsync($"http://127.0.0.1:{adminPort}"));
             if (level is "Debug" or "Information")
                 await WaitForLogAsync(logPath, lastId); // everything was logged before the process is stopped
         }
@@ -117,22 +125,60 @@ public sealed class SecretLeakTests(RedisServerFixture redis) : IClassFixture<Re
         File.Delete(logPath);
         if (level is "Debug" or "Information") Assert.Contains("request.completed", log); // the capture works: the scan is not vacuous
         Assert.Contains("mix2api_requests", seen.ToString());
-        var secrets = new List<string>([.. InboundKeys, WrongKey, LoginPassword, RedisPassword, UserinfoSecret]);
+        var secrets = new List<string>([.. InboundKeys, WrongKey, LoginPassword, RedisPassword, UserinfoSecret, AdminToken]);
         secrets.Add(authMode == "static" ? StaticUpstreamToken : "sim-token-");
         foreach (var secret in secrets)
         {
             Assert.False(log.Contains(secret, StringComparison.Ordinal), $"'{secret}' is in the broker's log at {level}");
-            Assert.False(seen.ToString().Contains(secret, StringComparison.Ordinal), $"'{secret}' is in a response, /metrics or /health");
+            Assert.False(seen.ToString().Contains(secret, StringComparison.Ordinal), $"'{secret}' is in a response, /metrics, /health, ctl output or the admin endpoint");
         }
         if (authMode == "managed") Assert.True(sim.LoginCount >= 1, $"the login (with its secret body) really happened (logins: {sim.LoginCount})");
         else Assert.All(sim.ChatRequests, r => Assert.Equal(StaticUpstreamToken, r.BearerToken));
     }
 
     /// <summary>
-    /// Extension point for surfaces that do not exist on this branch yet: the <c>ctl</c> verb's output and the
-    /// admin endpoint's sampled traces (SPEC §10). Return their text here once they exist; it is scanned like the rest.
+    /// What an operator reads through the admin endpoint: every read-only `ctl` command (the real verbs, run in-process
+    /// as <c>dotnet Mix2Api.Host.dll ctl …</c> runs them) as a table and as JSON, every sampled trace (the failed requests'
+    /// included) through `ctl traces show` and the admin API, the admin /metrics, and `ctl`'s own errors: a wrong admin
+    /// token, and a --node URL carrying a password.
     /// </summary>
-    private static Task<string> OtherSurfacesAsync(SoakBroker broker, HttpClient client) => Task.FromResult("");
+    private static async Task<string> OtherSurfacesAsync(string admin)
+    {
+        var text = new StringBuilder();
+        async Task<AdminBroker.CtlResult> Ctl(params string[] args)
+        {
+            var result = await AdminBroker.CtlAsync(args);
+            text.Append(result.Out).Append(result.Err);
+            return result;
+        }
+        string[][] commands = [["cluster", "show"], ["shards"], ["sessions", "list"], ["token", "show"], ["streams"], ["verdict"], ["slo"], ["traces", "list"]];
+        foreach (var command in commands)
+            foreach (var json in new[] { false, true })
+            {
+                var result = await Ctl([.. command, "--node", admin, "--token", AdminToken, .. json ? new[] { "--json" } : []]);
+                Assert.True(result.Exit == 0, $"ctl {string.Join(' ', command)} failed: {result.Err}");
+            }
+
+        using var http = new HttpClient { BaseAddress = new Uri(admin + "/"), Timeout = TimeSpan.FromSeconds(30) };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminToken);
+        var list = await http.GetStringAsync("admin/traces?limit=1000");
+        text.Append(list).Append(await http.GetStringAsync("metrics"));
+        var traces = System.Text.Json.JsonDocument.Parse(list).RootElement.GetProperty("traces").EnumerateArray().ToList();
+        Assert.Contains(traces, t => t.GetProperty("end_reason").GetString() is "upstream_error" or "auth_error");
+        foreach (var trace in traces)
+        {
+            var id = trace.GetProperty("trace_id").GetString()!;
+            text.Append(await http.GetStringAsync("admin/traces/" + Uri.EscapeDataString(id)));
+            Assert.Equal(0, (await Ctl("traces", "show", id, "--node", admin, "--token", AdminToken, "--json")).Exit);
+            Assert.Equal(0, (await Ctl("traces", "show", id, "--node", admin, "--token", AdminToken)).Exit);
+        }
+
+        Assert.Equal(1, (await Ctl("token", "show", "--node", admin, "--token", WrongKey)).Exit);
+        var userinfo = await Ctl("cluster", "show", "--node", $"http://ops:{UserinfoSecret}@127.0.0.1:{AdminBroker.FreePort()}", "--token", AdminToken);
+        Assert.Equal(1, userinfo.Exit);
+        Assert.Contains("cannot reach", userinfo.Err, StringComparison.Ordinal);
+        return text.ToString();
+    }
 
     private static async Task WaitForLogAsync(string path, string requestId)
     {

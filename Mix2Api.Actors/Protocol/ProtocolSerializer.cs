@@ -1,3 +1,4 @@
+using System.Runtime.Serialization;
 using Akka.Actor;
 using Akka.Configuration;
 using Akka.Serialization;
@@ -25,6 +26,15 @@ public sealed class ProtocolSerializer : HyperionSerializer
         : base(system, Restricted(system.Settings.Config.GetStringList(AllowedTypesPath)))
     {
     }
+
+    /// <summary>
+    /// Only a protocol message comes out. Hyperion reads primitives, strings and arrays of them without a type name,
+    /// so the allow-list never sees them: random bytes from a foreign peer decode into a long or a string that would
+    /// be delivered to whatever actor the envelope names (found by fuzzing the cluster port).
+    /// </summary>
+    public override object FromBinary(byte[] bytes, Type type)
+        => base.FromBinary(bytes, type) as IMix2ApiMessage
+            ?? throw new SerializationException("a remote message that is not a Mix2Api protocol message (a bare value); refused");
 
     private static HyperionSerializerSettings Restricted(IEnumerable<string> allowedTypes)
     {

@@ -15,7 +15,8 @@ public sealed class AdminClient : IDisposable
     {
         if (!Uri.TryCreate(node.TrimEnd('/') + "/", UriKind.Absolute, out var baseUrl) || baseUrl.Scheme is not ("http" or "https"))
             throw new CtlException($"--node '{node}' is not an http(s) URL (e.g. http://127.0.0.1:9110)");
-        Node = baseUrl.ToString().TrimEnd('/');
+        // The node as every message names it: without a user:password part, which would otherwise be printed.
+        Node = (baseUrl.UserInfo.Length == 0 ? baseUrl : new UriBuilder(baseUrl) { UserName = "", Password = "" }.Uri).ToString().TrimEnd('/');
         _http = new HttpClient { BaseAddress = baseUrl, Timeout = timeout };
         if (token is { Length: > 0 }) _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
     }

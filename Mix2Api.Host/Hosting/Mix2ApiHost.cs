@@ -172,17 +172,22 @@ public static class Mix2ApiHost
     /// <summary>LOG_FORMAT json: one JSON object per line (Production); text: readable lines (the Development default).</summary>
     private static Serilog.Core.Logger CreateLogger(Mix2ApiSettings settings)
     {
+        var minimum = Enum.Parse<LogEventLevel>(settings.LogLevel, ignoreCase: true);
         var configuration = new LoggerConfiguration()
-            .MinimumLevel.Is(Enum.Parse<LogEventLevel>(settings.LogLevel, ignoreCase: true))
+            .MinimumLevel.Is(minimum)
             .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
             .MinimumLevel.Override("System.Net.Http", LogEventLevel.Warning)
             .Enrich.WithProperty("node", settings.NodeId)
             .Enrich.WithProperty("channel", settings.NodeChannel);
-        return (settings.LogFormat == "text"
-                ? configuration.WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}",
-                    theme: ConsoleTheme.None)
-                : configuration.WriteTo.Sink(new BufferedStdoutSink(new JsonFormatter(renderMessage: true))))
-            .CreateLogger();
+        // Garbage on the cluster port becomes one warning per connection instead of stack traces (ClusterPortNoise).
+        var sink = Serilog.Configuration.LoggerSinkConfiguration.Wrap(inner => new ClusterPortNoise(inner, minimum), to =>
+        {
+            if (settings.LogFormat == "text")
+                to.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}", theme: ConsoleTheme.None);
+            else
+                to.Sink(new BufferedStdoutSink(new JsonFormatter(renderMessage: true)));
+        });
+        return configuration.WriteTo.Sink(sink).CreateLogger();
     }
 
     private static Akka.Event.LogLevel AkkaLogLevel(string level) => level switch
