@@ -30,13 +30,7 @@ public static class ClusterSoakRunner
 
     public static async Task<SoakResult> RunAsync(SoakOptions o, TextWriter output)
     {
-        var report = new List<string>();
-        void Say(string line)
-        {
-            report.Add(line);
-            output.WriteLine(line);
-            output.Flush();
-        }
+        var report = new SoakReport(output);
 
         var clock = Stopwatch.StartNew();
         var inboundKeys = new[] { "sk-csoak-a-" + Guid.NewGuid().ToString("N"), "sk-csoak-b-" + Guid.NewGuid().ToString("N") };
@@ -87,14 +81,6 @@ public static class ClusterSoakRunner
         }) { Timeout = Timeout.InfiniteTimeSpan };
         using var stop = new CancellationTokenSource();
         Task loadTask = Task.CompletedTask;
-        var passed = 0;
-        var failed = 0;
-        void Check(bool ok, string name, string detail)
-        {
-            if (ok) passed++;
-            else failed++;
-            Say($"{(ok ? "PASS" : "FAIL")} {name}: {detail}");
-        }
 
         try
         {
@@ -105,9 +91,9 @@ public static class ClusterSoakRunner
             // Every request names its node; the client's own URL is never used.
             var client = new SoakClient(http, brokers[0]!.BaseUrl, inboundKeys, wrongKey: "", o.RequestTimeout);
             var load = new ClusterLoad(client, o.Seed, nodes: 2);
-            Say($"soak --cluster: C={o.Concurrency} conversations of 2-5 turns on both nodes, seed {o.Seed}, {o.PhaseTime.TotalSeconds:0} s per step, "
+            report.Say($"soak --cluster: C={o.Concurrency} conversations of 2-5 turns on both nodes, seed {o.Seed}, {o.PhaseTime.TotalSeconds:0} s per step, "
                 + $"SESSION_ASK_TIMEOUT_MS {Ms(o.AskTimeout)}, SHUTDOWN_DRAIN_MS {Ms(o.Drain)}, turn bound {bound.TotalSeconds:0.#} s (2 session asks + {LoadAllowance.TotalSeconds:0} s load allowance)");
-            Say($"soak --cluster: redis-server on {redis.Port}, node 0 (stable) pid {brokers[0]!.Pid}, node 1 (canary) pid {brokers[1]!.Pid}, logs {Path.Combine(logDir, logStem)}-node*.log");
+            report.Say($"soak --cluster: redis-server on {redis.Port}, node 0 (stable) pid {brokers[0]!.Pid}, node 1 (canary) pid {brokers[1]!.Pid}, logs {Path.Combine(logDir, logStem)}-node*.log");
             var formed = await WaitAsync(async () => await ClusterOfAsync(http, brokers[0]!, 2) && await ClusterOfAsync(http, brokers[1]!, 2), TimeSpan.FromSeconds(60));
             if (!formed.Ok) throw new InvalidOperationException("the two nodes did not form one cluster of two within 60 s");
 
@@ -207,62 +193,60 @@ public static class ClusterSoakRunner
             }
             bool Within(ClusterTurn t) => t.Outcome.DurationMs <= bound.TotalMilliseconds;
 
-            Say($"soak --cluster: {turns.Count + pacedOutcomes.Length} requests in {Stopwatch.GetElapsedTime(baselineAt, loadEnd).TotalSeconds:0} s; "
+            report.Say($"soak --cluster: {turns.Count + pacedOutcomes.Length} requests in {Stopwatch.GetElapsedTime(baselineAt, loadEnd).TotalSeconds:0} s; "
                 + $"client verdicts: {SoakRunner.Counts(turns.Select(t => t.Outcome.Terminal))}");
-            Say($"soak --cluster: end_reason: {SoakRunner.Counts(turns.SelectMany(t => completed.TryGetValue(t.Outcome.Plan.RequestId, out var r) ? r : []))}");
+            report.Say($"soak --cluster: end_reason: {SoakRunner.Counts(turns.SelectMany(t => completed.TryGetValue(t.Outcome.Plan.RequestId, out var r) ? r : []))}");
             var baseline = Between(baselineAt, killAt).Where(t => t.Outcome.Ended < killAt).ToList();
-            Say($"soak --cluster: before any fault: {Figures(baseline)}");
-            Check(baseline.Count(t => t.KeptSession is not null) > 0 && Kept(baseline) >= MinKept,
+            report.Say($"soak --cluster: before any fault: {Figures(baseline)}");
+            report.Check(baseline.Count(t => t.KeptSession is not null) > 0 && Kept(baseline) >= MinKept,
                 "sessions matter: with no fault, later turns keep their conversation's upstream session while hopping between the nodes",
                 $"{baseline.Count(t => t.KeptSession == true)} of {baseline.Count(t => t.KeptSession is not null)} later turns kept it (at least {MinKept:P0} required)");
 
             var survivorA = Between(killAt, reopenAt, node: 1);
             var lost = turns.Where(Lost).ToList();
             var inFlight = turns.Count(t => t.Node == 0 && t.Outcome.Started < killAt && t.Outcome.Ended >= killAt);
-            Say($"soak --cluster: (a) node 0 SIGKILLed: on the survivor until node 0 was back: {Figures(survivorA)}; "
+            report.Say($"soak --cluster: (a) node 0 SIGKILLed: on the survivor until node 0 was back: {Figures(survivorA)}; "
                 + $"{inFlight} requests in flight on the killed node, {lost.Count} lost with it (connection reset)");
-            Check(survivorA.Count > 0 && survivorA.All(t => t.Outcome.Verdict == SoakVerdict.Terminated && Within(t)),
+            report.Check(survivorA.Count > 0 && survivorA.All(t => t.Outcome.Verdict == SoakVerdict.Terminated && Within(t)),
                 "(a) SIGKILL of a node: every request sent to the survivor answered within the bound",
                 $"{survivorA.Count(t => t.Outcome.Verdict == SoakVerdict.Terminated && Within(t))} of {survivorA.Count} ended with a terminal signal within {bound.TotalSeconds:0.#} s"
                 + SoakRunner.Examples(survivorA.Where(t => t.Outcome.Verdict != SoakVerdict.Terminated || !Within(t)).ToList(), Describe));
-            Check(removed.Ok && rejoined.Ok, "(a) killed node downed and removed, restarted and rejoined",
+            report.Check(removed.Ok && rejoined.Ok, "(a) killed node downed and removed, restarted and rejoined",
                 $"removed from the survivor's members {Seconds(removed)} after the kill; the restarted node in a cluster of two {Seconds(rejoined)} after its start "
                 + $"({Stopwatch.GetElapsedTime(killAt, restartAt).TotalSeconds:0} s after the kill)");
 
-            var redisKilled = Between(redisKillAt, storeBackAt);
-            Say($"soak --cluster: (c) redis-server SIGKILLed, restarted after {o.PhaseTime.TotalSeconds:0} s: {Figures(redisKilled)}");
-            Check(storeBack.Ok && redisKilled.Count > 0 && redisKilled.All(t => t.Outcome.Terminal == "finish" && Within(t)),
-                "(c) Redis killed under load: no request failed or waited past the bound",
-                $"{redisKilled.Count(t => t.Outcome.Terminal == "finish" && Within(t))} of {redisKilled.Count} finished within {bound.TotalSeconds:0.#} s, worst {Worst(redisKilled):0} ms; "
-                + $"both nodes' store connected again {Seconds(storeBack)} after the restart"
-                + SoakRunner.Examples(redisKilled.Where(t => t.Outcome.Terminal != "finish" || !Within(t)).ToList(), Describe));
-            var redisPaused = Between(pauseAt, pauseBackAt);
-            Say($"soak --cluster: (c) redis-server paused (SIGSTOP) for {o.PhaseTime.TotalSeconds:0} s: {Figures(redisPaused)}");
-            Check(pauseBack.Ok && redisPaused.Count > 0 && redisPaused.All(t => t.Outcome.Terminal == "finish" && Within(t)),
-                "(c) Redis paused under load: no request failed or waited past the bound",
-                $"{redisPaused.Count(t => t.Outcome.Terminal == "finish" && Within(t))} of {redisPaused.Count} finished within {bound.TotalSeconds:0.#} s, worst {Worst(redisPaused):0} ms; "
-                + $"both nodes' store healthy {Seconds(pauseBack)} after SIGCONT"
-                + SoakRunner.Examples(redisPaused.Where(t => t.Outcome.Terminal != "finish" || !Within(t)).ToList(), Describe));
+            void RedisPhase(List<ClusterTurn> during, bool storeOk, string how, string fault, string recovery)
+            {
+                report.Say($"soak --cluster: (c) redis-server {how}: {Figures(during)}");
+                report.Check(storeOk && during.Count > 0 && during.All(t => t.Outcome.Terminal == "finish" && Within(t)),
+                    $"(c) Redis {fault} under load: no request failed or waited past the bound",
+                    $"{during.Count(t => t.Outcome.Terminal == "finish" && Within(t))} of {during.Count} finished within {bound.TotalSeconds:0.#} s, worst {Worst(during):0} ms; "
+                    + recovery + SoakRunner.Examples(during.Where(t => t.Outcome.Terminal != "finish" || !Within(t)).ToList(), Describe));
+            }
+            RedisPhase(Between(redisKillAt, storeBackAt), storeBack.Ok, $"SIGKILLed, restarted after {o.PhaseTime.TotalSeconds:0} s", "killed",
+                $"both nodes' store connected again {Seconds(storeBack)} after the restart");
+            RedisPhase(Between(pauseAt, pauseBackAt), pauseBack.Ok, $"paused (SIGSTOP) for {o.PhaseTime.TotalSeconds:0} s", "paused",
+                $"both nodes' store healthy {Seconds(pauseBack)} after SIGCONT");
 
             var sinceTerm = (SoakOutcome x) => Stopwatch.GetElapsedTime(termAt, x.Ended);
             var shutdownEvents = turns.Select(t => t.Outcome).Concat(pacedOutcomes).Where(x => x.ErrorCode == "shutdown").ToList();
             var earliest = shutdownEvents.Count == 0 ? TimeSpan.Zero : shutdownEvents.Min(sinceTerm);
             var longOnes = paced.Zip(pacedOutcomes).Where(p => p.First.Long).Select(p => p.Second).ToList();
             var shortOnes = paced.Zip(pacedOutcomes).Where(p => !p.First.Long).Select(p => p.Second).ToList();
-            Say($"soak --cluster: (b) node 1 SIGTERMed with {longOnes.Count} streams of {longChunks * PacedDelay.TotalSeconds:0} s and {shortOnes.Count} of "
+            report.Say($"soak --cluster: (b) node 1 SIGTERMed with {longOnes.Count} streams of {longChunks * PacedDelay.TotalSeconds:0} s and {shortOnes.Count} of "
                 + $"{shortChunks * PacedDelay.TotalSeconds:0.#} s open on it: shutdown events {(shutdownEvents.Count == 0 ? "none" : $"{earliest.TotalMilliseconds:0}-{shutdownEvents.Max(sinceTerm).TotalMilliseconds:0} ms")} after SIGTERM; "
                 + $"short streams ended {(shortOnes.Count == 0 ? 0 : shortOnes.Max(sinceTerm).TotalMilliseconds):0} ms after it at the latest; exit code {exitCode?.ToString(CultureInfo.InvariantCulture) ?? "none"} after {exitAfter.TotalMilliseconds:0} ms");
-            Check(longOnes.All(x => x.Terminal == "error-event" && x.ErrorCode == "shutdown") && shortOnes.All(x => x.Terminal == "finish")
+            report.Check(longOnes.All(x => x.Terminal == "error-event" && x.ErrorCode == "shutdown") && shortOnes.All(x => x.Terminal == "finish")
                   && shutdownEvents.Count > 0 && earliest >= o.Drain,
                 "(b) SIGTERM: open streams end with the shutdown event only after SHUTDOWN_DRAIN_MS, shorter ones finish",
                 $"{longOnes.Count(x => x.ErrorCode == "shutdown")} of {longOnes.Count} long streams ended with the shutdown event, the earliest of {shutdownEvents.Count} such events "
                 + $"{earliest.TotalMilliseconds:0} ms after SIGTERM (drain {o.Drain.TotalMilliseconds:0} ms); {shortOnes.Count(x => x.Terminal == "finish")} of {shortOnes.Count} short streams finished normally"
                 + SoakRunner.Examples(pacedOutcomes.Where(x => x.Verdict != SoakVerdict.Terminated).ToList(), x => $"{x.Plan.RequestId}: {x.Terminal}: {x.Problem}"));
-            Check(exitCode == 0, "(b) SIGTERM: the leaving node exits 0 within the bound",
+            report.Check(exitCode == 0, "(b) SIGTERM: the leaving node exits 0 within the bound",
                 $"exit code {exitCode?.ToString(CultureInfo.InvariantCulture) ?? "none (still running)"} {exitAfter.TotalSeconds:0.0} s after SIGTERM (bound: drain + 30 s = {exitLimit.TotalSeconds:0} s)");
             var survivorB = Between(termAt, loadEnd, node: 0);
-            Say($"soak --cluster: (b) on the survivor from SIGTERM to the end: {Figures(survivorB)}");
-            Check(handedOver.Ok && survivorB.Count > 0 && survivorB.All(t => t.Outcome.Terminal == "finish" && Within(t)) && Kept(survivorB) >= MinKept,
+            report.Say($"soak --cluster: (b) on the survivor from SIGTERM to the end: {Figures(survivorB)}");
+            report.Check(handedOver.Ok && survivorB.Count > 0 && survivorB.All(t => t.Outcome.Terminal == "finish" && Within(t)) && Kept(survivorB) >= MinKept,
                 "(b) SIGTERM: shards handed over, the survivor serves every conversation on its session",
                 $"the survivor {(handedOver.Ok ? "" : "NOT ")}alone in the cluster {(exitAfter + handedOver.Elapsed).TotalSeconds:0.0} s after SIGTERM; "
                 + $"{survivorB.Count(t => t.Outcome.Terminal == "finish" && Within(t))} of {survivorB.Count} requests on it finished within {bound.TotalSeconds:0.#} s, "
@@ -271,7 +255,7 @@ public static class ClusterSoakRunner
 
             var refused = turns.Where(Refused).ToList();
             var broken = turns.Where(t => t.Outcome.Verdict == SoakVerdict.Broken && !Lost(t) && !Refused(t)).ToList();
-            Check(broken.Count == 0, "every request ended with a terminal signal (lost with the killed node excepted)",
+            report.Check(broken.Count == 0, "every request ended with a terminal signal (lost with the killed node excepted)",
                 $"{turns.Count(t => t.Outcome.Verdict == SoakVerdict.Terminated)} of {turns.Count} ended with one; {lost.Count} lost with the killed node, "
                 + $"{refused.Count} refused by the leaving node before an answer" + SoakRunner.Examples(broken, Describe));
             // The JSON log is flushed every 200 ms: a SIGKILL takes the killed node's last lines with it.
@@ -282,19 +266,19 @@ public static class ClusterSoakRunner
             var judged = turns.Where(t => !Lost(t) && !Refused(t) && !TailLost(t)).Select(t => t.Outcome).Concat(pacedOutcomes).ToList();
             var notOnce = judged.Where(x => !completed.TryGetValue(x.Plan.RequestId, out var r) || r.Count != 1).ToList();
             var wrong = judged.Where(x => completed.TryGetValue(x.Plan.RequestId, out var r) && r.Count == 1 && !SoakRunner.Attributed(x, r[0])).ToList();
-            Check(notOnce.Count == 0 && wrong.Count == 0, "one request.completed per request, end_reason matching what the client saw",
+            report.Check(notOnce.Count == 0 && wrong.Count == 0, "one request.completed per request, end_reason matching what the client saw",
                 $"{judged.Count - notOnce.Count} of {judged.Count} logged exactly once across the nodes' logs, {wrong.Count} with a wrong end_reason; "
                 + $"not judged: {lost.Count} lost with the killed node, {tailLost} answered by it around the kill whose log line went with it"
                 + SoakRunner.Examples(notOnce, x => $"{x.Plan.RequestId}: {(completed.TryGetValue(x.Plan.RequestId, out var r) ? r.Count : 0)} events")
                 + SoakRunner.Examples(wrong, x => $"{x.Plan.RequestId}: client saw {x.Terminal}, end_reason {completed[x.Plan.RequestId][0]}"));
-            Check(openUpstream == 0, "no upstream response left open", $"{openUpstream} simulator exchanges still running 20 s after the load");
+            report.Check(openUpstream == 0, "no upstream response left open", $"{openUpstream} simulator exchanges still running 20 s after the load");
             var leaked = secrets.Where(s => logText.Contains(s, StringComparison.Ordinal) || surfaces.Contains(s, StringComparison.Ordinal)).ToList();
-            Check(leaked.Count == 0, "no secret in the logs, /metrics or /health",
+            report.Check(leaked.Count == 0, "no secret in the logs, /metrics or /health",
                 $"{secrets.Length} run secrets searched in {logText.Length / 1024} KiB of logs ({logs.Count} node runs); {leaked.Count} found");
         }
         catch (Exception e) when (e is InvalidOperationException or TimeoutException or HttpRequestException or IOException)
         {
-            Check(false, "cluster soak ran", e.Message);
+            report.Check(false, "cluster soak ran", e.Message);
         }
         finally
         {
@@ -303,9 +287,8 @@ public static class ClusterSoakRunner
             foreach (var broker in brokers)
                 if (broker is not null) await broker.DisposeAsync();
         }
-        Check(clock.Elapsed < o.TimeLimit, "bounded in time", $"{clock.Elapsed.TotalSeconds:0} s of {o.TimeLimit.TotalSeconds:0} s");
-        Say($"{passed} passed, {failed} failed");
-        return new SoakResult(passed, failed, report);
+        report.Check(clock.Elapsed < o.TimeLimit, "bounded in time", $"{clock.Elapsed.TotalSeconds:0} s of {o.TimeLimit.TotalSeconds:0} s");
+        return report.Finish();
     }
 
     private static string Describe(ClusterTurn t) =>

@@ -25,13 +25,7 @@ public static class SoakRunner
 
     public static async Task<SoakResult> RunAsync(SoakOptions o, TextWriter output)
     {
-        var report = new List<string>();
-        void Say(string line)
-        {
-            report.Add(line);
-            output.WriteLine(line);
-            output.Flush();
-        }
+        var report = new SoakReport(output);
 
         var clock = Stopwatch.StartNew();
         var inboundKeys = new[] { "sk-soak-a-" + Guid.NewGuid().ToString("N"), "sk-soak-b-" + Guid.NewGuid().ToString("N") };
@@ -59,8 +53,8 @@ public static class SoakRunner
             ["SESSION_TTL_MS"] = SessionTtl.TotalMilliseconds.ToString(CultureInfo.InvariantCulture),
             ["SESSION_ENTITY_IDLE_MS"] = "5000",
         }, logPath);
-        Say($"soak: {o.Requests} requests at C={o.Concurrency}, seed {o.Seed}, faults {mix.Describe()}, client aborts {o.AbortRate:P0}");
-        Say($"soak: broker pid {broker.Pid} at {broker.BaseUrl}, log {logPath}");
+        report.Say($"soak: {o.Requests} requests at C={o.Concurrency}, seed {o.Seed}, faults {mix.Describe()}, client aborts {o.AbortRate:P0}");
+        report.Say($"soak: broker pid {broker.Pid} at {broker.BaseUrl}, log {logPath}");
 
         using var http = new HttpClient(new SocketsHttpHandler
         {
@@ -101,54 +95,45 @@ public static class SoakRunner
         var surfaces = broker.HasExited ? "" : await http.GetStringAsync(new Uri(broker.BaseUrl, "metrics")) + await http.GetStringAsync(new Uri(broker.BaseUrl, "health"));
         log = BrokerLog.Read(logPath);
 
-        var passed = 0;
-        var failed = 0;
-        void Check(bool ok, string name, string detail)
-        {
-            if (ok) passed++;
-            else failed++;
-            Say($"{(ok ? "PASS" : "FAIL")} {name}: {detail}");
-        }
 
         // Figures first.
         var terminated = sent.Where(x => x.Verdict == SoakVerdict.Terminated).ToList();
-        Say($"soak: load took {loadTime.TotalSeconds:0.0} s ({sent.Count / Math.Max(loadTime.TotalSeconds, 0.001):0} req/s); "
+        report.Say($"soak: load took {loadTime.TotalSeconds:0.0} s ({sent.Count / Math.Max(loadTime.TotalSeconds, 0.001):0} req/s); "
             + $"client verdicts: {Counts(sent.Select(x => x.Verdict == SoakVerdict.Terminated ? x.Terminal : x.Verdict.ToString().ToLowerInvariant()))}");
         var reasons = sent.SelectMany(x => log.Completed.TryGetValue(x.Plan.RequestId, out var r) ? r : []).ToList();
-        Say($"soak: end_reason: {Counts(reasons)}");
+        report.Say($"soak: end_reason: {Counts(reasons)}");
         var latencies = terminated.Select(x => x.DurationMs).Order().ToArray();
-        Say($"soak: latency of requests that ended (ms): p50 {Percentile(latencies, 0.50):0.0}, p90 {Percentile(latencies, 0.90):0.0}, "
+        report.Say($"soak: latency of requests that ended (ms): p50 {Percentile(latencies, 0.50):0.0}, p90 {Percentile(latencies, 0.90):0.0}, "
             + $"p99 {Percentile(latencies, 0.99):0.0}, max {(latencies.Length == 0 ? 0 : latencies[^1]):0.0}");
-        Say($"soak: broker RSS after a forced GC: {rssStart} MiB before the load, {rssEnd} MiB after it once session state expired "
+        report.Say($"soak: broker RSS after a forced GC: {rssStart} MiB before the load, {rssEnd} MiB after it once session state expired "
             + $"({rssBeforeGc} MiB just before that GC; margin {o.MemoryMarginMb} MiB)");
 
-        Check(sent.Count == o.Requests && !broker.HasExited, "all requests sent, broker alive",
+        report.Check(sent.Count == o.Requests && !broker.HasExited, "all requests sent, broker alive",
             $"{sent.Count} of {o.Requests} sent within {o.TimeLimit.TotalMinutes:0} min; broker {(broker.HasExited ? "EXITED" : "running")}");
         var broken = sent.Where(x => x.Verdict == SoakVerdict.Broken).ToList();
-        Check(broken.Count == 0, "terminal signal",
+        report.Check(broken.Count == 0, "terminal signal",
             $"{terminated.Count} of {sent.Count - sent.Count(x => x.Verdict == SoakVerdict.Aborted)} requests not aborted by their client ended with one"
             + Examples(broken, x => $"{x.Plan.RequestId} ({x.Plan.Shape}, HTTP {x.Status}): {x.Terminal}: {x.Problem}"));
         // A client that left before any answer may have left before the broker read its request: nothing to log then.
         var unseen = sent.Count(x => x.Verdict == SoakVerdict.Aborted && !x.Answered && !log.Completed.ContainsKey(x.Plan.RequestId));
         var notOnce = sent.Where(x => log.Completed.TryGetValue(x.Plan.RequestId, out var r) ? r.Count != 1 : x.Answered || x.Verdict != SoakVerdict.Aborted).ToList();
-        Check(notOnce.Count == 0, "one request.completed per request",
+        report.Check(notOnce.Count == 0, "one request.completed per request",
             $"{sent.Count - notOnce.Count - unseen} of {sent.Count} logged exactly once, {unseen} left by their client before the broker read them, never logged twice"
             + Examples(notOnce, x => $"{x.Plan.RequestId}: {(log.Completed.TryGetValue(x.Plan.RequestId, out var r) ? r.Count : 0)} events"));
         var misattributed = sent.Where(x => log.Completed.TryGetValue(x.Plan.RequestId, out var r) && r.Count == 1 && !Attributed(x, r[0])).ToList();
-        Check(misattributed.Count == 0, "end_reason known and matching what the client saw",
+        report.Check(misattributed.Count == 0, "end_reason known and matching what the client saw",
             $"{misattributed.Count} wrong (never unknown; finish ⇒ stop/tool_calls/length; error ⇒ a failure reason)"
             + Examples(misattributed, x => $"{x.Plan.RequestId}: client saw {x.Terminal}, end_reason {log.Completed[x.Plan.RequestId][0]}"));
-        Check(openUpstream == 0, "no upstream response left open", $"{openUpstream} simulator exchanges still running 20 s after the load "
+        report.Check(openUpstream == 0, "no upstream response left open", $"{openUpstream} simulator exchanges still running 20 s after the load "
             + $"({simulator.Simulator.TotalExchanges} upstream exchanges in all)");
-        Check(rssEnd >= 0 && rssEnd <= rssStart + o.MemoryMarginMb, "memory back after a forced GC",
+        report.Check(rssEnd >= 0 && rssEnd <= rssStart + o.MemoryMarginMb, "memory back after a forced GC",
             $"{rssStart} → {rssEnd} MiB (allowed up to {rssStart + o.MemoryMarginMb} MiB)");
         var leaked = secrets.Where(s => log.Text.Contains(s, StringComparison.Ordinal) || surfaces.Contains(s, StringComparison.Ordinal)).ToList();
-        Check(leaked.Count == 0 && surfaces.Length > 0, "no secret in the log, /metrics or /health",
+        report.Check(leaked.Count == 0 && surfaces.Length > 0, "no secret in the log, /metrics or /health",
             $"{secrets.Length} run secrets (2 inbound keys, the wrong key, the upstream token) searched in {log.Text.Length / 1024} KiB of log; {leaked.Count} found");
-        Check(clock.Elapsed < o.TimeLimit, "bounded in time", $"{clock.Elapsed.TotalSeconds:0} s of {o.TimeLimit.TotalSeconds:0} s");
+        report.Check(clock.Elapsed < o.TimeLimit, "bounded in time", $"{clock.Elapsed.TotalSeconds:0} s of {o.TimeLimit.TotalSeconds:0} s");
 
-        Say($"{passed} passed, {failed} failed");
-        return new SoakResult(passed, failed, report);
+        return report.Finish();
     }
 
     internal static bool Attributed(SoakOutcome x, string reason)

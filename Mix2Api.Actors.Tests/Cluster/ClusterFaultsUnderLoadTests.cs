@@ -1,3 +1,4 @@
+using Mix2Api.Tests.Support;
 using Mix2Api.Soak;
 using Xunit.Abstractions;
 
@@ -11,6 +12,7 @@ namespace Mix2Api.Tests.Cluster;
 /// only after SHUTDOWN_DRAIN_MS while shorter ones finish, the leaving node exits 0 and its shards are served by the
 /// survivor, no request fails or waits past the bound while Redis is gone, one request.completed per request.
 /// </summary>
+[Collection(TimedProcessTests.Name)]
 public sealed class ClusterFaultsUnderLoadTests(ITestOutputHelper output)
 {
     [Fact]

@@ -14,6 +14,7 @@ namespace Mix2Api.Tests.Cluster;
 /// with the <c>shutdown</c> error event, and the node exits 0. Before the drain ran as CoordinatedShutdown's first
 /// phase, such a leave cut every stream within a second.
 /// </summary>
+[Collection(TimedProcessTests.Name)]
 public sealed class GracefulLeaveTests
 {
     private static readonly TimeSpan Drain = TimeSpan.FromSeconds(2);

@@ -10,6 +10,7 @@ namespace Mix2Api.Tests.Cluster;
 /// without their session), /health says degraded (200) until Redis returns, and then the journaled session is found
 /// again. Own redis-server, because this test kills it.
 /// </summary>
+[Collection(TimedProcessTests.Name)]
 public sealed class RedisOutageThroughBrokerTests(ITestOutputHelper output) : IAsyncLifetime
 {
     // The broker's own time for a turn (request.completed duration_ms): at most the two session asks (begin, end; 300 ms

@@ -12,6 +12,7 @@ namespace Mix2Api.Tests.Cluster;
 /// redis-server and one upstream: a conversation may hop between them, and a SIGKILL of one node costs the next
 /// turn at most the session ask timeout.
 /// </summary>
+[Collection(TimedProcessTests.Name)]
 public sealed class TwoNodeClusterTests(RedisServerFixture redis, ITestOutputHelper output) : IClassFixture<RedisServerFixture>
 {
     // Above the 300 ms default: a loaded 2-core test machine must not turn a slow first remote ask into a failed assertion.
