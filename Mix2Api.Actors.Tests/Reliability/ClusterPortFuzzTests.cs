@@ -93,7 +93,7 @@ public sealed class ClusterPortFuzzTests(ITestOutputHelper output)
         }, iter: 20, threads: 1, print: batch => string.Join(" | ", batch.Select(m => $"{Describe(m.Item1)} to {Paths[m.Item2]}")));
 
         // Refusals are logged one clear line each (the peer and the innermost reason, no stack trace); none stopped the node.
-        attacker.Send(clusterPort, "/user", new Forged.Protocol(ClusterPortAttacker.HyperionBytes(new ProcessStartInfo("/bin/sh", "-c 'touch /tmp/pwned'"))));
+        attacker.Send(clusterPort, "/user", new Forged.Protocol(ClusterPortAttacker.HyperionBytes(new ProcessStartInfo("/bin/sh", "-c 'touch pwned'"))));
         sent++;
         await Eventually.TrueAsync(() => node.Output.Contains("[type: System.Diagnostics.ProcessStartInfo", StringComparison.Ordinal),
             TimeSpan.FromSeconds(30), "the node did not log the refused ProcessStartInfo");
@@ -116,7 +116,7 @@ public sealed class ClusterPortFuzzTests(ITestOutputHelper output)
         var port = Akka.Cluster.Cluster.Get(system).SelfAddress.Port!.Value;
         // The forged id is the one the node binds its protocol messages to: the attack goes to the real Hyperion path.
         Assert.Equal(-5, system.Serialization.FindSerializerForType(typeof(GetTokenStatus)).Identifier);
-        var gadget = ClusterPortAttacker.HyperionBytes(new LeavesATrace { "touch /tmp/pwned" });
+        var gadget = ClusterPortAttacker.HyperionBytes(new LeavesATrace { "touch pwned" });
         var before = LeavesATrace.Traces;
         Assert.IsType<LeavesATrace>(ClusterPortAttacker.ReadUnrestricted(gadget)); // control: reading it does run its code
         var afterControl = LeavesATrace.Traces;
@@ -126,7 +126,7 @@ public sealed class ClusterPortFuzzTests(ITestOutputHelper output)
         var listener = system.ActorOf(Props.Create(() => new LogListener(warnings)));
         system.EventStream.Subscribe(listener, typeof(Warning));
         await using var attacker = ClusterPortAttacker.Start();
-        var startInfo = ClusterPortAttacker.HyperionBytes(new ProcessStartInfo("/bin/sh", "-c 'touch /tmp/pwned'"));
+        var startInfo = ClusterPortAttacker.HyperionBytes(new ProcessStartInfo("/bin/sh", "-c 'touch pwned'"));
         foreach (var path in Paths)
         {
             attacker.Send(port, path, new Forged.Protocol(gadget));
@@ -150,10 +150,10 @@ public sealed class ClusterPortFuzzTests(ITestOutputHelper output)
 
     /// <summary>Forged remote messages: gadgets and foreign types through Hyperion, corrupted valid messages, other serializer ids.</summary>
     private static readonly Gen<Forged> ForgedMessages = Gen.OneOf<Forged>(
-        Gen.Const(new Forged.Protocol(ClusterPortAttacker.HyperionBytes(new ProcessStartInfo("/bin/sh", "-c 'touch /tmp/pwned'")))),
+        Gen.Const(new Forged.Protocol(ClusterPortAttacker.HyperionBytes(new ProcessStartInfo("/bin/sh", "-c 'touch pwned'")))),
         Gen.Const(new Forged.Protocol(ClusterPortAttacker.HyperionBytes(new FileInfo("/etc/passwd")))),
         Gen.Const(new Forged.Protocol(ClusterPortAttacker.HyperionBytes(new Dictionary<string, object> { ["a"] = new Uri("http://x/") }))),
-        Gen.Const(new Forged.Protocol(ClusterPortAttacker.HyperionBytes(new LeavesATrace { "touch /tmp/pwned" }))),
+        Gen.Const(new Forged.Protocol(ClusterPortAttacker.HyperionBytes(new LeavesATrace { "touch pwned" }))),
         Gen.Select(AllowedMessage, Gen.Int, Gen.Byte.Array[1, 8]).Select(t => new Forged.Protocol(Corrupt(t.Item1, t.Item2, t.Item3))),
         Gen.Byte.Array[0, 2000].Select(b => new Forged.Protocol(b)),
         Gen.Byte.Array[0, 500].Select(b => new Forged.Refused(typeof(ProcessStartInfo).AssemblyQualifiedName!, b)),
