@@ -48,13 +48,14 @@ public sealed class RequestReporter(Serilog.ILogger log, Mix2ApiSettings setting
             report.Api,
             report.Budget);
 
-        metrics.Record(evt);
-        operations.Record(context, report, evt);
+        // The log line first: it is the one record every request must leave, whatever the views below do.
         var quiet = evt.Path.StartsWith("/health", StringComparison.Ordinal) || evt.Path == "/metrics";
         var level = quiet ? LogEventLevel.Debug
             : report.EndReason is EndReason.AdapterError ? LogEventLevel.Error
             : status >= 500 ? LogEventLevel.Warning : LogEventLevel.Information;
         if (log.IsEnabled(level)) log.Write(ToLogEvent(evt, level, report.Exception));
+        metrics.Record(evt);
+        operations.Record(context, report, evt);
         Completed?.Invoke(evt);
     }
 
