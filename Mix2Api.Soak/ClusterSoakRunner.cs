@@ -50,16 +50,8 @@ public static class ClusterSoakRunner
         {
             var log = Path.Combine(logDir, $"{logStem}-node{node}-{logs.Count(l => l.Contains($"-node{node}-", StringComparison.Ordinal)) + 1}.log");
             logs.Add(log);
-            return SoakBroker.StartAsync(o.BrokerDll, new Dictionary<string, string>
+            return SoakBroker.StartAsync(o.BrokerDll, new Dictionary<string, string>(SoakBroker.BaseEnvironment(simulator.BaseUrl, upstreamToken, inboundKeys))
             {
-                ["UPSTREAM_SIMULATOR"] = "off",
-                ["UPSTREAM_API_BASE"] = simulator.BaseUrl.ToString(),
-                ["UPSTREAM_AUTH_MODE"] = "static",
-                ["UPSTREAM_BEARER_TOKEN"] = upstreamToken,
-                ["INBOUND_AUTH_MODE"] = "bearer",
-                ["INBOUND_BEARER_TOKENS"] = string.Join(',', inboundKeys),
-                ["LOG_LEVEL"] = "Information",
-                ["MAX_CONCURRENT_REQUESTS"] = "0",
                 ["NODE_ID"] = $"node-{node}",
                 ["NODE_CHANNEL"] = node == 0 ? "stable" : "canary",
                 ["CLUSTER_HOSTNAME"] = "127.0.0.1",

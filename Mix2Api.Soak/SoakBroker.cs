@@ -24,6 +24,22 @@ public sealed class SoakBroker : IAsyncDisposable
         process.BeginErrorReadLine();
     }
 
+    /// <summary>
+    /// What every soaked broker runs with: the simulator as its upstream with a static token, the run's inbound keys,
+    /// the JSON log at Information (one request.completed per request) and no admission cap. Each soak adds its own.
+    /// </summary>
+    public static Dictionary<string, string> BaseEnvironment(Uri simulator, string upstreamToken, IEnumerable<string> inboundKeys) => new()
+    {
+        ["UPSTREAM_SIMULATOR"] = "off",
+        ["UPSTREAM_API_BASE"] = simulator.ToString(),
+        ["UPSTREAM_AUTH_MODE"] = "static",
+        ["UPSTREAM_BEARER_TOKEN"] = upstreamToken,
+        ["INBOUND_AUTH_MODE"] = "bearer",
+        ["INBOUND_BEARER_TOKENS"] = string.Join(',', inboundKeys),
+        ["LOG_LEVEL"] = "Information",
+        ["MAX_CONCURRENT_REQUESTS"] = "0",
+    };
+
     public int Pid => _process.Id;
 
     public Uri BaseUrl { get; }

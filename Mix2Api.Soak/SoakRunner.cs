@@ -36,18 +36,10 @@ public static class SoakRunner
 
         var mix = SimFaultMix.Parse(o.Faults, o.Seed);
         await using var simulator = await SimulatorServer.StartAsync(new SimulatorOptions { RecordLimit = 0, FaultMix = mix });
-        await using var broker = await SoakBroker.StartAsync(o.BrokerDll, new Dictionary<string, string>
+        await using var broker = await SoakBroker.StartAsync(o.BrokerDll, new Dictionary<string, string>(SoakBroker.BaseEnvironment(simulator.BaseUrl, upstreamToken, inboundKeys))
         {
-            ["UPSTREAM_SIMULATOR"] = "off",
-            ["UPSTREAM_API_BASE"] = simulator.BaseUrl.ToString(),
-            ["UPSTREAM_AUTH_MODE"] = "static",
-            ["UPSTREAM_BEARER_TOKEN"] = upstreamToken,
-            ["INBOUND_AUTH_MODE"] = "bearer",
-            ["INBOUND_BEARER_TOKENS"] = string.Join(',', inboundKeys),
-            ["LOG_LEVEL"] = "Information",
             ["UPSTREAM_FIRST_BYTE_TIMEOUT_MS"] = "10000",
             ["UPSTREAM_IDLE_TIMEOUT_MS"] = "3000",
-            ["MAX_CONCURRENT_REQUESTS"] = "0",
             // Every soak request opens its own conversation: let that session state expire soon after the load,
             // so the memory check sees what remains once nothing should (a leak), not live sessions.
             ["SESSION_TTL_MS"] = SessionTtl.TotalMilliseconds.ToString(CultureInfo.InvariantCulture),
