@@ -46,8 +46,7 @@ public static class ChatTurn
 
         public override ILogicAndMaterializedValue<StreamOutcome> CreateLogicAndMaterializedValue(Attributes inheritedAttributes)
         {
-            var parts = inheritedAttributes.GetAttribute<Parts>()
-                ?? throw new InvalidOperationException("ChatTurn materialized without its ChatTurn.Parts attribute");
+            var parts = RequestPart.Required<Parts>(inheritedAttributes);
             var outcome = new StreamOutcome();
             return new LogicAndMaterializedValue<StreamOutcome>(new Logic(this, parts, outcome), outcome);
         }

@@ -44,8 +44,7 @@ public static class ResponseSink
 
         public override ILogicAndMaterializedValue<ResponseProgress> CreateLogicAndMaterializedValue(Attributes inheritedAttributes)
         {
-            var target = inheritedAttributes.GetAttribute<Target>()
-                ?? throw new InvalidOperationException("ResponseSink materialized without its ResponseSink.Target attribute");
+            var target = RequestPart.Required<Target>(inheritedAttributes);
             var progress = new ResponseProgress();
             return new LogicAndMaterializedValue<ResponseProgress>(new Logic(this, target.Pipe, progress), progress);
         }

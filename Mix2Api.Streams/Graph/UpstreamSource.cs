@@ -42,8 +42,7 @@ public static class UpstreamSource
 
         public override ILogicAndMaterializedValue<UpstreamBody> CreateLogicAndMaterializedValue(Attributes inheritedAttributes)
         {
-            var opener = inheritedAttributes.GetAttribute<Opener>()
-                ?? throw new InvalidOperationException("UpstreamSource materialized without its UpstreamSource.Opener attribute");
+            var opener = RequestPart.Required<Opener>(inheritedAttributes);
             var body = new UpstreamBody(opener.Open);
             // Opened here, on the materializing thread: the upstream request is on its way while the graph's actor
             // is still being scheduled, instead of after it started (one thread hop less before the first byte).
