@@ -13,6 +13,9 @@ namespace Mix2Api.Streams.Anthropic;
 public static class AnthropicRequestParser
 {
     public static bool TryParse(ReadOnlyMemory<byte> body, out ChatRequest? request, out RequestError? error)
+        => JsonRequestBody.TryParse(body, TryParseText, out request, out error);
+
+    private static bool TryParseText(ReadOnlyMemory<byte> body, out ChatRequest? request, out RequestError? error)
     {
         request = null;
         JsonDocument doc;

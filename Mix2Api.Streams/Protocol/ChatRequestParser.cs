@@ -11,20 +11,7 @@ namespace Mix2Api.Streams.Protocol;
 public static class ChatRequestParser
 {
     public static bool TryParse(ReadOnlyMemory<byte> body, out ChatRequest? request, out RequestError? error)
-    {
-        // JSON text is UTF-8, and its escapes must make text: bytes that are not UTF-8, or a lone surrogate escape
-        // (which System.Text.Json only rejects when the string is read), are invalid JSON, never a crash later.
-        try
-        {
-            if (System.Text.Unicode.Utf8.IsValid(body.Span)) return TryParseText(body, out request, out error);
-        }
-        catch (InvalidOperationException)
-        {
-        }
-        request = null;
-        error = new RequestError("invalid_json", null, "Invalid JSON body");
-        return false;
-    }
+        => JsonRequestBody.TryParse(body, TryParseText, out request, out error);
 
     private static bool TryParseText(ReadOnlyMemory<byte> body, out ChatRequest? request, out RequestError? error)
     {
