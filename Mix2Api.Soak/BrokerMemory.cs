@@ -32,6 +32,17 @@ public static class BrokerMemory
         return (before, RssMb(pid));
     }
 
+    /// <summary>The GC heap (live objects and fragmentation) after the last collection, from the broker's /metrics.</summary>
+    public static async Task<double> GcHeapMbAsync(HttpClient http, Uri broker)
+    {
+        const string Name = "dotnet_gc_heap_size_bytes ";
+        var metrics = await http.GetStringAsync(new Uri(broker, "metrics"));
+        foreach (var line in metrics.Split('\n'))
+            if (line.StartsWith(Name, StringComparison.Ordinal))
+                return double.Parse(line[Name.Length..], CultureInfo.InvariantCulture) / (1 << 20);
+        return -1;
+    }
+
     public static long RssMb(int pid)
     {
         foreach (var line in File.ReadLines($"/proc/{pid}/status"))

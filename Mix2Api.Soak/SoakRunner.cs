@@ -59,6 +59,7 @@ public static class SoakRunner
         // Warm-up (JIT, pools), not judged; then the memory baseline.
         await Task.WhenAll(Enumerable.Range(0, 100).Select(i => client.RunAsync(SoakPlan.Draw(o.Seed + 1, i, 0) with { RequestId = $"warmup-{i}" })));
         var (_, rssStart) = await BrokerMemory.RssAroundGcMbAsync(broker.Pid);
+        var heapStart = await BrokerMemory.GcHeapMbAsync(http, broker.BaseUrl);
 
         var outcomes = new SoakOutcome?[o.Requests];
         var next = -1;
@@ -84,6 +85,7 @@ public static class SoakRunner
         var settle = SessionTtl + TimeSpan.FromSeconds(5) - loadClock.Elapsed + loadTime;
         if (settle > TimeSpan.Zero) await Task.Delay(settle);
         var (rssBeforeGc, rssEnd) = broker.HasExited ? (-1, -1) : await BrokerMemory.RssAroundGcMbAsync(broker.Pid);
+        var heapEnd = broker.HasExited ? -1 : await BrokerMemory.GcHeapMbAsync(http, broker.BaseUrl);
         var surfaces = broker.HasExited ? "" : await http.GetStringAsync(new Uri(broker.BaseUrl, "metrics")) + await http.GetStringAsync(new Uri(broker.BaseUrl, "health"));
         log = BrokerLog.Read(logPath);
 
@@ -98,7 +100,7 @@ public static class SoakRunner
         report.Say($"soak: latency of requests that ended (ms): p50 {Percentile(latencies, 0.50):0.0}, p90 {Percentile(latencies, 0.90):0.0}, "
             + $"p99 {Percentile(latencies, 0.99):0.0}, max {(latencies.Length == 0 ? 0 : latencies[^1]):0.0}");
         report.Say($"soak: broker RSS after a forced GC: {rssStart} MiB before the load, {rssEnd} MiB after it once session state expired "
-            + $"({rssBeforeGc} MiB just before that GC; margin {o.MemoryMarginMb} MiB)");
+            + $"({rssBeforeGc} MiB just before that GC; margin {o.MemoryMarginMb} MiB); GC heap {heapStart:0.0} → {heapEnd:0.0} MiB");
 
         report.Check(sent.Count == o.Requests && !broker.HasExited, "all requests sent, broker alive",
             $"{sent.Count} of {o.Requests} sent within {o.TimeLimit.TotalMinutes:0} min; broker {(broker.HasExited ? "EXITED" : "running")}");

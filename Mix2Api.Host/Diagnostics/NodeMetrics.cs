@@ -14,7 +14,21 @@ public sealed class NodeMetrics
 
     public IMetricFactory Factory { get; }
 
-    public NodeMetrics() => Factory = Metrics.WithCustomRegistry(Registry);
+    public NodeMetrics()
+    {
+        Factory = Metrics.WithCustomRegistry(Registry);
+        // The process's own figures (process_working_set_bytes is the resident set on Linux), and what the GC holds
+        // next to what its heap uses: a memory question starts from these two.
+        DotNetStats.Register(Registry);
+        var committed = Factory.CreateGauge("dotnet_gc_committed_bytes", "Memory the GC has committed, as of the last collection.");
+        var heap = Factory.CreateGauge("dotnet_gc_heap_size_bytes", "Heap size (live objects and fragmentation), as of the last collection.");
+        Registry.AddBeforeCollectCallback(() =>
+        {
+            var info = GC.GetGCMemoryInfo();
+            committed.Set(info.TotalCommittedBytes);
+            heap.Set(info.HeapSizeBytes);
+        });
+    }
 
     public async Task WriteAsync(HttpContext context)
     {

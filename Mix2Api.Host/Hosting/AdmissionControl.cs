@@ -4,13 +4,21 @@ namespace Mix2Api.Host.Hosting;
 public sealed class AdmissionControl(Mix2ApiSettings settings)
 {
     private int _inFlight;
+    private long _admitted;
 
     public int InFlight => Volatile.Read(ref _inFlight);
+
+    /// <summary>Requests admitted since start: tells a quiet node from a busy one between two looks.</summary>
+    public long Admitted => Interlocked.Read(ref _admitted);
 
     public bool TryEnter()
     {
         var now = Interlocked.Increment(ref _inFlight);
-        if (settings.MaxConcurrentRequests <= 0 || now <= settings.MaxConcurrentRequests) return true;
+        if (settings.MaxConcurrentRequests <= 0 || now <= settings.MaxConcurrentRequests)
+        {
+            Interlocked.Increment(ref _admitted);
+            return true;
+        }
         Interlocked.Decrement(ref _inFlight);
         return false;
     }

@@ -127,6 +127,7 @@ public static class Mix2ApiHost
         services.AddSingleton(sp => new Http.InboundAuth(settings));
         services.AddSingleton<AdmissionControl>();
         services.AddSingleton<ShutdownCoordinator>();
+        services.AddSingleton<IdleMemoryTrim>();
         services.AddSingleton<NodeMetrics>();
         services.AddSingleton<RequestMetrics>();
         services.AddSingleton<ActorsMetrics>();
@@ -163,6 +164,7 @@ public static class Mix2ApiHost
         if (simulator is not null)
             app.Lifetime.ApplicationStopped.Register(() => simulator.DisposeAsync().AsTask().GetAwaiter().GetResult());
         _ = app.Services.GetRequiredService<ShutdownCoordinator>();
+        _ = app.Services.GetRequiredService<IdleMemoryTrim>();
         _ = app.Services.GetRequiredService<ActorsMetrics>();
         // Materialize with the node, not on the first request.
         _ = app.Services.GetRequiredService<IMaterializer>();

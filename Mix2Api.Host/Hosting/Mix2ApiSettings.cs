@@ -39,6 +39,8 @@ public sealed record Mix2ApiSettings
     public required long BodyLimit { get; init; }
     public required int MaxConcurrentRequests { get; init; }
     public required TimeSpan ShutdownDrain { get; init; }
+
+    public TimeSpan MemoryTrimIdle { get; init; } = TimeSpan.FromSeconds(10);
     public required IReadOnlyList<string> Models { get; init; }
     public required ModelProfiles Profiles { get; init; }
     public required int ProfileWarnCacheSize { get; init; }
@@ -150,6 +152,7 @@ public sealed record Mix2ApiSettings
             BodyLimit = r.Bytes(SettingKeys.BodyLimit),
             MaxConcurrentRequests = EffectiveMaxRequests(r.Int(SettingKeys.MaxConcurrent), notices),
             ShutdownDrain = r.Millis(SettingKeys.ShutdownDrain),
+            MemoryTrimIdle = r.Millis(SettingKeys.MemoryTrimIdle),
             Models = models,
             Profiles = LoadProfiles(r, models, notices),
             ProfileWarnCacheSize = r.Int(SettingKeys.ProfileWarnCacheSize, 0),
