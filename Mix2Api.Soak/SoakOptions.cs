@@ -24,7 +24,7 @@ public sealed record SoakOptions
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
     /// <summary>How far the broker's resident memory may end above where it started (both after a forced GC).</summary>
-    public long MemoryMarginMb { get; init; } = 128;
+    public long MemoryMarginMb { get; init; } = 64;
 
     public string BrokerDll { get; init; } = Path.Combine(AppContext.BaseDirectory, "Mix2Api.Host.dll");
 

@@ -22,6 +22,7 @@ public static class SoakRunner
     private static readonly HashSet<string> FinishReasons = ["stop", "tool_calls", "length"];
 
     private static readonly TimeSpan SessionTtl = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan MemoryTrimIdle = TimeSpan.FromSeconds(5);
 
     public static async Task<SoakResult> RunAsync(SoakOptions o, TextWriter output)
     {
@@ -44,6 +45,8 @@ public static class SoakRunner
             // so the memory check sees what remains once nothing should (a leak), not live sessions.
             ["SESSION_TTL_MS"] = SessionTtl.TotalMilliseconds.ToString(CultureInfo.InvariantCulture),
             ["SESSION_ENTITY_IDLE_MS"] = "5000",
+            // Both memory measures are of a quiet node that has given back what the GC kept for the traffic before.
+            ["MEMORY_TRIM_IDLE_MS"] = MemoryTrimIdle.TotalMilliseconds.ToString(CultureInfo.InvariantCulture),
         }, logPath);
         report.Say($"soak: {o.Requests} requests at C={o.Concurrency}, seed {o.Seed}, faults {mix.Describe()}, client aborts {o.AbortRate:P0}");
         report.Say($"soak: broker pid {broker.Pid} at {broker.BaseUrl}, log {logPath}");
@@ -56,8 +59,9 @@ public static class SoakRunner
         }) { Timeout = Timeout.InfiniteTimeSpan };
         var client = new SoakClient(http, new Uri(broker.BaseUrl, "v1/chat/completions"), inboundKeys, wrongKey, o.RequestTimeout);
 
-        // Warm-up (JIT, pools), not judged; then the memory baseline.
+        // Warm-up (JIT, pools), not judged; then the memory baseline of the quiet node.
         await Task.WhenAll(Enumerable.Range(0, 100).Select(i => client.RunAsync(SoakPlan.Draw(o.Seed + 1, i, 0) with { RequestId = $"warmup-{i}" })));
+        await Task.Delay(MemoryTrimIdle * 1.5);
         var (_, rssStart) = await BrokerMemory.RssAroundGcMbAsync(broker.Pid);
         var heapStart = await BrokerMemory.GcHeapMbAsync(http, broker.BaseUrl);
 
@@ -82,7 +86,7 @@ public static class SoakRunner
         var sent = outcomes.Where(x => x is not null).Select(x => x!).ToList();
         var openUpstream = await WaitUntilAsync(() => simulator.Simulator.ActiveExchanges, TimeSpan.FromSeconds(20));
         var log = await WaitForLogAsync(logPath, sent, TimeSpan.FromSeconds(20));
-        var settle = SessionTtl + TimeSpan.FromSeconds(5) - loadClock.Elapsed + loadTime;
+        var settle = SessionTtl + MemoryTrimIdle - loadClock.Elapsed + loadTime;
         if (settle > TimeSpan.Zero) await Task.Delay(settle);
         var (rssBeforeGc, rssEnd) = broker.HasExited ? (-1, -1) : await BrokerMemory.RssAroundGcMbAsync(broker.Pid);
         var heapEnd = broker.HasExited ? -1 : await BrokerMemory.GcHeapMbAsync(http, broker.BaseUrl);
