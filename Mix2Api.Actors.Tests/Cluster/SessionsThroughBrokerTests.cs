@@ -1,4 +1,7 @@
 using System.Net;
+using Akka.Actor;
+using Microsoft.Extensions.DependencyInjection;
+using Mix2Api.Actors.Persistence;
 using Mix2Api.Tests.Support;
 
 namespace Mix2Api.Tests.Cluster;
@@ -179,5 +182,38 @@ public sealed class SessionsThroughBrokerTests
         Assert.NotEqual(first.HeaderSessionId, forked.HeaderSessionId);
         var afterFork = await ClusterChat.SendAsync(broker.Client, sim, edited.Next("booked", "thanks"));
         Assert.Equal(forked.HeaderSessionId, afterFork.SentSessionId);
+    }
+
+    [Fact]
+    public async Task In_memory_mode_a_turn_after_SESSION_TTL_MS_starts_a_fresh_upstream_session_and_the_old_one_is_freed()
+    {
+        var ttl = TimeSpan.FromMinutes(10);
+        var time = new TestTimeProvider(DateTimeOffset.UtcNow);
+        await using var broker = await BrokerHost.StartAsync(new Dictionary<string, string?>
+        {
+            ["SESSION_STORE_MODE"] = "memory",
+            ["SESSION_TTL_MS"] = ((long)ttl.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        }, time: time);
+        var store = ExpiringMemoryStore.Get(broker.Services.GetRequiredService<ActorSystem>());
+        var sim = broker.Simulator.Simulator;
+        var conversation = new Conversation("What is a monad?");
+
+        var first = await ClusterChat.SendAsync(broker.Client, sim, conversation);
+        time.Advance(ttl - TimeSpan.FromSeconds(1));
+        var second = await ClusterChat.SendAsync(broker.Client, sim, conversation.Next("A burrito.", "Really?"));
+        Assert.Equal(first.HeaderSessionId, second.SentSessionId);
+        Assert.Equal(1, store.Count);
+
+        // Past the TTL of the last write and one sweep interval: the journal's sweep (on this thread, as the clock
+        // moves) has dropped the session.
+        time.Advance(ttl + ExpiringMemoryJournal.SweepInterval(ttl));
+        Assert.Equal(0, store.Count);
+        var third = await ClusterChat.SendAsync(broker.Client, sim, conversation.Next("Yes.", "Why?"));
+
+        Assert.Equal(HttpStatusCode.OK, third.Status);
+        Assert.Null(third.SentSessionId);
+        Assert.Contains(History, third.UpstreamQuery);
+        Assert.NotEqual(first.HeaderSessionId, third.HeaderSessionId);
+        Assert.Equal(1, store.Count);
     }
 }

@@ -45,9 +45,10 @@ public sealed class BrokerHost : IAsyncDisposable
     /// Starts a broker. A <paramref name="simulator"/> passed in is shared (several brokers, one upstream) and stays
     /// running when this broker is disposed; otherwise the broker starts and owns its own. <paramref name="logs"/>
     /// receives every log event the broker writes (the host replaces the builder's providers, so it is added after build).
+    /// <paramref name="time"/> replaces the broker's clock (sessions, their journal, request timing) so a test drives it.
     /// </summary>
     public static async Task<BrokerHost> StartAsync(IDictionary<string, string?>? overrides = null, SimulatorServer? simulator = null,
-        Microsoft.Extensions.Logging.ILoggerProvider? logs = null)
+        Microsoft.Extensions.Logging.ILoggerProvider? logs = null, TimeProvider? time = null)
     {
         var owns = simulator is null;
         simulator ??= await SimulatorServer.StartAsync();
@@ -67,7 +68,11 @@ public sealed class BrokerHost : IAsyncDisposable
         if (overrides is not null)
             foreach (var (k, v) in overrides) config[k] = v;
         var errors = new StringWriter();
-        var app = await Mix2ApiHost.BuildAsync([], b => b.Configuration.AddInMemoryCollection(config), errors)
+        var app = await Mix2ApiHost.BuildAsync([], b =>
+            {
+                b.Configuration.AddInMemoryCollection(config);
+                if (time is not null) b.Services.AddSingleton(time);
+            }, errors)
             ?? throw new InvalidOperationException("broker did not build: " + errors);
         if (logs is not null) app.Services.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>().AddProvider(logs);
         await app.StartAsync();

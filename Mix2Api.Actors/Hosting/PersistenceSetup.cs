@@ -1,5 +1,4 @@
 using Akka.Actor;
-using Akka.Configuration;
 using Akka.Hosting;
 using Mix2Api.Actors.Persistence;
 using Mix2Api.Actors.State;
@@ -9,20 +8,14 @@ namespace Mix2Api.Actors.Hosting;
 /// <summary>
 /// The one place that chooses the session journal and snapshot store: the project's Redis plugin when
 /// SESSION_STORE_MODE resolves to redis (shared by stable and canary, keys under REDIS_SESSION_PREFIX, expiring
-/// SESSION_TTL_MS after the last write), else the in-memory journal (the embedded default).
+/// SESSION_TTL_MS after the last write), else the project's in-memory journal and snapshot store (the embedded default),
+/// whose sessions expire SESSION_TTL_MS after the last write as well.
 /// </summary>
 public static class PersistenceSetup
 {
-    private static readonly Config InMemory = ConfigurationFactory.ParseString("""
-        akka.persistence {
-          journal.plugin = "akka.persistence.journal.inmem"
-          snapshot-store.plugin = "akka.persistence.snapshot-store.inmem"
-        }
-        """);
-
     public static AkkaConfigurationBuilder Configure(AkkaConfigurationBuilder builder, ActorsOptions options)
     {
-        if (!options.Store.UseRedis) return builder.AddHocon(InMemory, HoconAddMode.Prepend);
+        if (!options.Store.UseRedis) return builder.WithExpiringMemoryPersistence(options.Sessions.Ttl);
         return builder.WithRedisPersistence(new RedisPersistenceSettings(options.Store.RedisUrl!)
         {
             KeyPrefix = options.Sessions.KeyPrefix,

@@ -38,7 +38,7 @@ public sealed class RedisSnapshotStore : SnapshotStore
         foreach (var member in await CandidatesAsync(persistenceId, criteria, cancellationToken).ConfigureAwait(false))
         {
             var bytes = (byte[])member!;
-            if (Matches(criteria, SnapshotEnvelope.ReadMetadata(persistenceId, bytes)))
+            if (SnapshotSelection.Matches(criteria, SnapshotEnvelope.ReadMetadata(persistenceId, bytes)))
                 return SnapshotEnvelope.FromBytes(_system, persistenceId, bytes);
         }
         return null!;
@@ -53,18 +53,14 @@ public sealed class RedisSnapshotStore : SnapshotStore
 
     protected override async Task DeleteAsync(SnapshotMetadata metadata, CancellationToken cancellationToken)
     {
-        // A metadata without timestamp names the snapshot by sequence nr alone.
-        var criteria = metadata.Timestamp == DateTime.MinValue
-            ? new SnapshotSelectionCriteria(metadata.SequenceNr, DateTime.MaxValue, metadata.SequenceNr)
-            : new SnapshotSelectionCriteria(metadata.SequenceNr, metadata.Timestamp, metadata.SequenceNr);
-        await DeleteAsync(metadata.PersistenceId, criteria, cancellationToken).ConfigureAwait(false);
+        await DeleteAsync(metadata.PersistenceId, SnapshotSelection.Of(metadata), cancellationToken).ConfigureAwait(false);
     }
 
     protected override async Task DeleteAsync(string persistenceId, SnapshotSelectionCriteria criteria, CancellationToken cancellationToken)
     {
         var doomed = new List<RedisValue>();
         foreach (var member in await CandidatesAsync(persistenceId, criteria, cancellationToken).ConfigureAwait(false))
-            if (Matches(criteria, SnapshotEnvelope.ReadMetadata(persistenceId, (byte[])member!)))
+            if (SnapshotSelection.Matches(criteria, SnapshotEnvelope.ReadMetadata(persistenceId, (byte[])member!)))
                 doomed.Add(member);
         if (doomed.Count == 0) return;
         var keys = new RedisKeys(_settings.KeyPrefix, persistenceId);
@@ -76,8 +72,4 @@ public sealed class RedisSnapshotStore : SnapshotStore
         var keys = new RedisKeys(_settings.KeyPrefix, persistenceId);
         return _redis.RunAsync(db => db.SortedSetRangeByScoreAsync(keys.Snapshot, criteria.MinSequenceNr, criteria.MaxSequenceNr, order: Order.Descending), cancellationToken);
     }
-
-    private static bool Matches(SnapshotSelectionCriteria criteria, SnapshotMetadata metadata) =>
-        metadata.SequenceNr >= criteria.MinSequenceNr && metadata.SequenceNr <= criteria.MaxSequenceNr &&
-        metadata.Timestamp <= criteria.MaxTimeStamp && metadata.Timestamp >= (criteria.MinTimestamp ?? DateTime.MinValue);
 }

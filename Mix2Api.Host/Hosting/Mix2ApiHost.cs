@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Hosting;
 using Akka.Logger.Serilog;
 using Akka.Streams;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Mix2Api.Actors.Hosting;
 using Mix2Api.Host.Admin;
 using Mix2Api.Host.Diagnostics;
@@ -122,7 +123,8 @@ public static class Mix2ApiHost
         var services = builder.Services;
         services.AddSingleton(settings);
         services.AddSingleton<Serilog.ILogger>(logger);
-        services.AddSingleton(TimeProvider.System);
+        // A clock registered by the caller (tests that drive time) is kept.
+        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(target);
         services.AddSingleton(sp => new Http.InboundAuth(settings));
         services.AddSingleton<AdmissionControl>();

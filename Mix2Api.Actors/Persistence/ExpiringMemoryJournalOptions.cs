@@ -1,0 +1,23 @@
+using System.Text;
+using Akka.Configuration;
+using Akka.Persistence.Hosting;
+
+namespace Mix2Api.Actors.Persistence;
+
+/// <summary>Akka.Persistence.Hosting options of <see cref="ExpiringMemoryJournal"/> (HOCON block <c>akka.persistence.journal.memory</c>).</summary>
+public sealed class ExpiringMemoryJournalOptions(TimeSpan ttl, bool isDefault = true, string identifier = "memory") : JournalOptions(isDefault)
+{
+    private static readonly Config Default = ExpiringMemoryHocon.Defaults(typeof(ExpiringMemoryJournal));
+
+    public TimeSpan Ttl { get; set; } = ttl;
+
+    public override string Identifier { get; set; } = identifier;
+
+    protected override Config InternalDefaultConfig => Default;
+
+    protected override StringBuilder Build(StringBuilder sb)
+    {
+        sb.AppendLine(ExpiringMemoryHocon.Write(Ttl));
+        return base.Build(sb);
+    }
+}
