@@ -150,6 +150,20 @@ public class AnthropicSseWriterTests
     }
 
     [Fact]
+    public async Task Once_the_upstream_answered_message_start_is_out_once_and_a_later_failure_is_an_error_event()
+    {
+        var (sse, _) = await WriteAsync(o =>
+        {
+            o.UpstreamAnswered();
+            o.Content("partial");
+            o.Fail(new ErrorBody("m", "api_error", "upstream_error"));
+        });
+        var t = AnthropicTranscript.Parse(sse);
+        Assert.Equal(["message_start", "content_block_start", "content_block_delta", "error"], t.Names);
+        Assert.Equal("partial", t.Text);
+    }
+
+    [Fact]
     public void The_heartbeat_the_graph_injects_is_anthropics_ping_event()
     {
         Assert.Equal("event: ping\ndata: {\"type\":\"ping\"}\n\n", System.Text.Encoding.UTF8.GetString(AnthropicSseWriter.Ping.Span));

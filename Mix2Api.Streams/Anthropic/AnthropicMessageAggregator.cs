@@ -27,6 +27,9 @@ public sealed class AnthropicMessageAggregator(string messageId, string model) :
 
     public void SessionKnown(string sessionId) { }
 
+    /// <summary>One message object at the end: nothing to open.</summary>
+    public void UpstreamAnswered() { }
+
     public void Content(ReadOnlySpan<char> text)
     {
         _tokens.Add(text);

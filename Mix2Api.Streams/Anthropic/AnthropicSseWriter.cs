@@ -49,6 +49,14 @@ public sealed class AnthropicSseWriter : IChatOutput
     /// <summary>The session id travels in the <c>x-session-id</c> header; Anthropic's events have no field for it.</summary>
     public void SessionKnown(string sessionId) { }
 
+    /// <summary>Anthropic's API always opens with <c>message_start</c> and SDKs rely on it: it goes out before any <c>ping</c>.</summary>
+    public void UpstreamAnswered()
+    {
+        if (_ended) return;
+        EnsureMessageStart();
+        Commit();
+    }
+
     public void Content(ReadOnlySpan<char> text)
     {
         if (text.IsEmpty) return;

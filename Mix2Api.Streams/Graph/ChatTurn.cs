@@ -15,7 +15,8 @@ namespace Mix2Api.Streams.Graph;
 /// (OpenAI SSE chunks, or the one aggregated body). Transform and encoding are fused on purpose: the
 /// transform calls the encoder directly, so no intermediate delta objects exist. One element out per batch
 /// in (all chunks that batch produced, in one pooled buffer); the first batch always yields an element,
-/// possibly <see cref="PooledBytes.Empty"/>, so the sink knows the upstream has answered.
+/// possibly <see cref="PooledBytes.Empty"/>, so the sink knows the upstream has answered (and the output has written
+/// its opening event, if its grammar has one: <see cref="IChatOutput.UpstreamAnswered"/>).
 /// Ends the stream after finish/<c>[DONE]</c>; fails with a typed exception on error or abort frames, bad
 /// data over the limit, or an upstream that ends without finishing. Materializes the <see cref="StreamOutcome"/>.
 /// </summary>
@@ -95,6 +96,7 @@ public static class ChatTurn
                     _finished = true;
                     Complete();
                 }
+                if (!_answered && failure is null && !finished) _output.UpstreamAnswered();
                 var bytes = _output.TakeWritten();
                 if (!_answered)
                 {

@@ -28,6 +28,9 @@ public sealed class ChatCompletionAggregator(ChunkIdentity identity, bool legacy
 
     public void SessionKnown(string sessionId) => _sessionId ??= sessionId;
 
+    /// <summary>One body at the end: nothing to open.</summary>
+    public void UpstreamAnswered() { }
+
     public void Content(ReadOnlySpan<char> text)
     {
         _tokens.Add(text);

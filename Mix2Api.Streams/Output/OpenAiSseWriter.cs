@@ -56,6 +56,9 @@ public sealed class OpenAiSseWriter : IChatOutput
 
     public void SessionKnown(string sessionId) => _sessionToAnnounce ??= sessionId;
 
+    /// <summary>An OpenAI stream has no opening event: a keep-alive comment may precede the first chunk.</summary>
+    public void UpstreamAnswered() { }
+
     public void Content(ReadOnlySpan<char> text)
     {
         if (text.IsEmpty) return;
