@@ -124,7 +124,8 @@ public sealed class OpenAiSseWriter : IChatOutput
         EndDelta(null);
     }
 
-    public void Finish(string finishReason, UsageFigures usage)
+    /// <remarks>OpenAI's answer does not name the stop sequence: it is <c>finish_reason:"stop"</c>.</remarks>
+    public void Finish(string finishReason, UsageFigures usage, string? stopSequence = null)
     {
         if (_ended) return;
         BeginDelta();
