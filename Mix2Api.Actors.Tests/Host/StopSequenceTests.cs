@@ -1,0 +1,119 @@
+using System.Text;
+using System.Text.Json;
+using Mix2Api.Host.Simulator;
+using Mix2Api.Tests.Anthropic;
+using Mix2Api.Tests.Support;
+
+namespace Mix2Api.Tests.Host;
+
+/// <summary>
+/// Stop sequences through the broker on both routes: the upstream streams the answer in two-character deltas, so the
+/// sequence always spans deltas; the client gets the text before it and a normal end that says why.
+/// </summary>
+public sealed class StopSequenceTests : IAsyncLifetime
+{
+    private const string Answer = "Hello there. END of the story, and END again.";
+    private const string Cut = "Hello there. ";
+
+    private BrokerHost _broker = null!;
+
+    public async Task InitializeAsync() => _broker = await BrokerHost.StartAsync();
+
+    public async Task DisposeAsync() => await _broker.DisposeAsync();
+
+    private async Task<(string Body, string EndReason)> PostAsync(string path, string json)
+    {
+        using var request = ChatRequests.Post(ChatRequests.Json(json), path);
+        request.Headers.Add("x-api-key", BrokerHost.InboundToken);
+        request.Headers.Add("anthropic-version", "2023-06-01");
+        using var response = await _broker.Client.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, body);
+        return (body, (await _broker.CompletedAsync(ChatRequests.RequestId(response))).EndReason);
+    }
+
+    [Theory]
+    [InlineData("\"END\"")]
+    [InlineData("[\"nowhere\",\"END\"]")]
+    public async Task A_chat_completions_stream_ends_before_the_stop_sequence_with_finish_reason_stop(string stop)
+    {
+        _broker.Upstream.Enqueue(SimScripts.Streamed("stop", Answer, chunkChars: 2));
+        var (body, endReason) = await PostAsync("v1/chat/completions",
+            $$"""{"model":"mix/qwen-3-235b-instruct","stream":true,"stop":{{stop}},"messages":[{"role":"user","content":"tell"}]}""");
+
+        var (data, _) = ChatRequests.ParseSse(body);
+        Assert.Equal("[DONE]", data[^1]);
+        var chunks = data.SkipLast(1).Select(d => JsonDocument.Parse(d).RootElement.GetProperty("choices")[0]).ToList();
+        var content = new StringBuilder();
+        foreach (var c in chunks)
+            if (c.GetProperty("delta").TryGetProperty("content", out var text) && text.ValueKind == JsonValueKind.String) content.Append(text.GetString());
+        Assert.Equal(Cut, content.ToString());
+        Assert.Equal("stop", chunks[^1].GetProperty("finish_reason").GetString());
+        Assert.Equal("stop", endReason);
+    }
+
+    [Fact]
+    public async Task A_chat_completion_ends_before_the_stop_sequence()
+    {
+        _broker.Upstream.Enqueue(SimScripts.Streamed("stop", Answer, chunkChars: 2));
+        var (body, _) = await PostAsync("v1/chat/completions",
+            """{"model":"mix/qwen-3-235b-instruct","stop":["END"],"messages":[{"role":"user","content":"tell"}]}""");
+
+        var choice = JsonDocument.Parse(body).RootElement.GetProperty("choices")[0];
+        Assert.Equal(Cut, choice.GetProperty("message").GetProperty("content").GetString());
+        Assert.Equal("stop", choice.GetProperty("finish_reason").GetString());
+    }
+
+    [Fact]
+    public async Task An_anthropic_stream_ends_with_stop_reason_stop_sequence_naming_it()
+    {
+        _broker.Upstream.Enqueue(SimScripts.Streamed("stop", Answer, chunkChars: 2));
+        var (body, endReason) = await PostAsync("v1/messages",
+            """{"model":"m","max_tokens":100,"stream":true,"stop_sequences":["nowhere","END"],"messages":[{"role":"user","content":"tell"}]}""");
+
+        var t = AnthropicTranscript.Parse(body);
+        Assert.Equal(Cut, t.Text);
+        Assert.Equal("stop_sequence", t.StopReason);
+        Assert.Equal("END", t.Events.Single(e => e.Name == "message_delta").Data.GetProperty("delta").GetProperty("stop_sequence").GetString());
+        Assert.Equal("stop", endReason);
+    }
+
+    [Fact]
+    public async Task An_anthropic_message_ends_with_stop_reason_stop_sequence_naming_it()
+    {
+        _broker.Upstream.Enqueue(SimScripts.Streamed("stop", Answer, chunkChars: 2));
+        var (body, _) = await PostAsync("v1/messages",
+            """{"model":"m","max_tokens":100,"stop_sequences":["END"],"messages":[{"role":"user","content":"tell"}]}""");
+
+        var message = JsonDocument.Parse(body).RootElement;
+        Assert.Equal(Cut, message.GetProperty("content")[0].GetProperty("text").GetString());
+        Assert.Equal("stop_sequence", message.GetProperty("stop_reason").GetString());
+        Assert.Equal("END", message.GetProperty("stop_sequence").GetString());
+    }
+
+    [Fact]
+    public async Task A_stop_sequence_inside_tool_call_arguments_does_not_cut_the_call()
+    {
+        const string args = """{"path":"END.txt"}""";
+        _broker.Upstream.Enqueue(SimScripts.ToolCall("read_file", args, chunkChars: 2));
+        var (body, endReason) = await PostAsync("v1/messages",
+            """{"model":"m","max_tokens":100,"stream":true,"stop_sequences":["END","\""],"messages":[{"role":"user","content":"read"}],"tools":[{"name":"read_file","input_schema":{"type":"object"}}]}""");
+
+        var t = AnthropicTranscript.Parse(body);
+        Assert.Equal(args, Assert.Single(t.ToolUses).Text.ToString());
+        Assert.Equal("tool_use", t.StopReason);
+        Assert.Equal("tool_calls", endReason);
+    }
+
+    [Fact]
+    public async Task Without_a_match_the_whole_answer_ends_normally()
+    {
+        _broker.Upstream.Enqueue(SimScripts.Streamed("stop", Answer, chunkChars: 2));
+        var (body, _) = await PostAsync("v1/messages",
+            """{"model":"m","max_tokens":100,"stream":true,"stop_sequences":["END!"],"messages":[{"role":"user","content":"tell"}]}""");
+
+        var t = AnthropicTranscript.Parse(body);
+        Assert.Equal(Answer, t.Text);
+        Assert.Equal("end_turn", t.StopReason);
+    }
+}
