@@ -87,6 +87,19 @@ public sealed class StopSequenceTests
     }
 
     [Fact]
+    public async Task With_tools_declared_the_final_answer_text_is_cut_too()
+    {
+        var (body, endReason) = await PostAsync("v1/messages",
+            """{"model":"m","max_tokens":100,"stop_sequences":["END"],"messages":[{"role":"user","content":"tell"}],"tools":[{"name":"read_file","input_schema":{"type":"object"}}]}""",
+            SimScripts.FinalEnvelope(Answer, chunkChars: 2));
+
+        var message = JsonDocument.Parse(body).RootElement;
+        Assert.Equal(Cut, message.GetProperty("content")[0].GetProperty("text").GetString());
+        Assert.Equal("stop_sequence", message.GetProperty("stop_reason").GetString());
+        Assert.Equal("stop", endReason);
+    }
+
+    [Fact]
     public async Task A_stop_sequence_inside_tool_call_arguments_does_not_cut_the_call()
     {
         const string args = """{"path":"END.txt"}""";

@@ -10,7 +10,7 @@ namespace Mix2Api.Tests.Reliability;
 /// <see cref="RequestFuzzer"/>'s property on both chat routes: whatever body and headers a client sends, a complete
 /// answer or a 4xx in the route's error envelope (OpenAI's <c>{"error":{…}}</c> on <c>/v1/chat/completions</c>,
 /// Anthropic's <c>{"type":"error","error":{"type","message"}}</c> on <c>/v1/messages</c>), never a 500, a crash or a hang.
-/// Anthropic seeds: system as string and blocks, text/tool_use/tool_result/image/thinking blocks, tools, every
+/// <c>/v1/messages/count_tokens</c> gets the same bodies. Anthropic seeds: system as string and blocks, text/tool_use/tool_result/image/thinking blocks, tools, every
 /// tool_choice, stream or not, max_tokens, stop_sequences, metadata.
 /// </summary>
 public sealed class RequestFuzzTests
@@ -79,13 +79,26 @@ public sealed class RequestFuzzTests
         },
         AssertEnvelope: root => Assert.Equal("error", root.GetProperty("type").GetString()));
 
+    // Same parser and auth as /v1/messages, its own answer.
+    private static readonly FuzzedApi AnthropicCountTokens = AnthropicMessages with
+    {
+        Path = "v1/messages/count_tokens",
+        AssertAnswer = (_, text) => Assert.True(JsonDocument.Parse(text).RootElement.GetProperty("input_tokens").GetInt32() > 0),
+    };
+
     [Theory]
     [InlineData(nameof(ChatCompletions), 300)]
     [InlineData(nameof(AnthropicMessages), 1000)]
+    [InlineData(nameof(AnthropicCountTokens), 300)]
     public async Task Any_body_and_headers_get_a_complete_answer_or_a_4xx_envelope_never_a_500_or_a_hang(string api, int iterations)
     {
         await using var broker = await BrokerHost.StartAsync();
-        await RequestFuzzer.RunAsync(broker, api == nameof(ChatCompletions) ? ChatCompletions : AnthropicMessages, iterations);
+        await RequestFuzzer.RunAsync(broker, api switch
+        {
+            nameof(ChatCompletions) => ChatCompletions,
+            nameof(AnthropicMessages) => AnthropicMessages,
+            _ => AnthropicCountTokens,
+        }, iterations);
     }
 
     // Found by the fuzzing above: a non-ASCII header value got Kestrel's bare 400 (no envelope, no request.completed).
