@@ -12,6 +12,8 @@ namespace Mix2Api.Tests.Reliability;
 /// <param name="InnerNames">Keys of nested objects (messages, content blocks, tools).</param>
 /// <param name="Words">String values with a meaning somewhere in the request (roles, block types, choices).</param>
 /// <param name="Seeds">Valid requests, the starting points of byte mutations.</param>
+/// <param name="Messages">Valid messages (JSON objects), recombined in any order and number into new conversations.</param>
+/// <param name="Options">Valid top-level <c>"field":value</c> pairs, recombined beside them.</param>
 /// <param name="HeaderNames">Request headers the broker reads on this route.</param>
 /// <param name="Authorize">Adds the credentials (and any other header a well-behaved client always sends).</param>
 /// <param name="AssertAnswer">A 200: the answer is complete, streamed (<c>text/event-stream</c>) or not.</param>
@@ -23,6 +25,8 @@ public sealed record FuzzedApi(
     string[] InnerNames,
     string[] Words,
     string[] Seeds,
+    string[] Messages,
+    string[] Options,
     string[] HeaderNames,
     Action<HttpRequestMessage> Authorize,
     Action<string?, string> AssertAnswer,

@@ -26,6 +26,21 @@ public sealed class RequestFuzzTests
         InnerNames: ["role", "content", "type", "function", "name", "arguments", "parameters", "text", "include_usage", "tool_call_id"],
         Words: ["user", "assistant", "tool", "function", "auto", "none", "required", ""],
         Seeds: ["""{"model":"mix/qwen-3-235b-instruct","stream":true,"messages":[{"role":"system","content":"be brief"},{"role":"user","content":"hello"},{"role":"assistant","content":"hi","tool_calls":[{"id":"c1","type":"function","function":{"name":"f","arguments":"{}"}}]},{"role":"tool","tool_call_id":"c1","content":"ok"},{"role":"user","content":[{"type":"text","text":"again"}]}],"tools":[{"type":"function","function":{"name":"f","parameters":{"type":"object"}}}],"tool_choice":"auto","max_tokens":100}"""],
+        Messages:
+        [
+            """{"role":"system","content":"be brief"}""", """{"role":"developer","content":"dev"}""", """{"role":"user","content":"hello"}""",
+            """{"role":"user","content":[{"type":"text","text":"again"}]}""", """{"role":"assistant","content":"hi"}""", """{"role":"assistant","content":""}""",
+            """{"role":"assistant","content":null,"tool_calls":[{"id":"c1","type":"function","function":{"name":"f","arguments":"{\"a\":1}"}}]}""",
+            """{"role":"tool","tool_call_id":"c1","content":"ok"}""", """{"role":"tool","tool_call_id":"zz","content":"orphan"}""",
+            """{"role":"assistant","content":null,"function_call":{"name":"f","arguments":"{}"}}""", """{"role":"function","name":"f","content":"r"}""",
+        ],
+        Options:
+        [
+            "\"stream\":true", "\"stream\":false", "\"stream_options\":{\"include_usage\":true}", "\"max_tokens\":1", "\"stop\":[\"e\",\"l\"]",
+            "\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\",\"parameters\":{\"type\":\"object\"}}},{\"type\":\"mcp\",\"server_label\":\"x\"}]",
+            "\"tool_choice\":\"required\"", "\"tool_choice\":\"none\"", "\"tool_choice\":{\"type\":\"function\",\"function\":{\"name\":\"f\"}}",
+            "\"functions\":[{\"name\":\"f\",\"parameters\":{}}]", "\"function_call\":\"auto\"", "\"parallel_tool_calls\":false", "\"session_id\":\"new\"",
+        ],
         HeaderNames: ["authorization", "x-request-id", "x-session-affinity", "x-session-id", "x-exchange-id", "x-persona-id",
             "x-upstream-base-url", "content-type", "accept", "x-session-key", "user-agent"],
         Authorize: request => request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", BrokerHost.InboundToken),
@@ -57,6 +72,26 @@ public sealed class RequestFuzzTests
             """{"model":"mix/qwen-3-235b-instruct","max_tokens":100,"stream":false,"messages":[{"role":"user","content":"list it"},{"role":"assistant","content":[{"type":"tool_use","id":"toolu_a","name":"ls","input":{}}]},{"role":"user","content":[{"type":"tool_result","tool_use_id":"toolu_a","content":"boom","is_error":true}]},{"role":"system","content":"env: linux"}],"tools":[{"type":"custom","name":"ls","input_schema":{"type":"object"}}],"tool_choice":{"type":"tool","name":"ls","disable_parallel_tool_use":true},"temperature":0.2,"top_p":0.9,"top_k":5}""",
             """{"model":"m","max_tokens":10,"messages":[{"role":"user","content":[{"type":"image","source":{"type":"base64","media_type":"image/png","data":"iVBORw0KGgo="}},{"type":"text","text":"what is it"}]}],"tools":[{"name":"f","input_schema":{"type":"object"}}],"tool_choice":{"type":"any"}}""",
             """{"model":"m","stream":true,"messages":[{"role":"user","content":"hi"},{"role":"assistant","content":"hello"},{"role":"user","content":"again"}],"tool_choice":{"type":"none"},"stop_sequences":["END","STOP"]}""",
+        ],
+        Messages:
+        [
+            """{"role":"user","content":"hello"}""", """{"role":"user","content":""}""", """{"role":"user","content":[{"type":"text","text":"<system-reminder>x</system-reminder>"},{"type":"text","text":"go"}]}""",
+            """{"role":"assistant","content":"sure"}""", """{"role":"assistant","content":[]}""", """{"role":"system","content":"env: linux"}""",
+            """{"role":"assistant","content":[{"type":"thinking","thinking":"hm","signature":"s"},{"type":"text","text":"reading"},{"type":"tool_use","id":"toolu_1","name":"Read","input":{"file_path":"/a"}}]}""",
+            """{"role":"assistant","content":[{"type":"tool_use","id":"toolu_1","name":"Read","input":{}},{"type":"tool_use","id":"toolu_2","name":"Nope","input":{"x":[1]}}]}""",
+            """{"role":"user","content":[{"type":"tool_result","tool_use_id":"toolu_1","content":"file text"}]}""",
+            """{"role":"user","content":[{"type":"tool_result","tool_use_id":"toolu_2","content":[{"type":"text","text":"x"}],"is_error":true},{"type":"text","text":"and"}]}""",
+            """{"role":"user","content":[{"type":"tool_result","tool_use_id":"toolu_9","content":"orphan"}]}""",
+            """{"role":"user","content":[{"type":"image","source":{"type":"base64","media_type":"image/png","data":"AA=="}}]}""",
+        ],
+        Options:
+        [
+            "\"stream\":true", "\"stream\":false", "\"max_tokens\":1", "\"max_tokens\":128000", "\"stop_sequences\":[\"l\",\"o \"]", "\"system\":\"be brief\"",
+            "\"system\":[{\"type\":\"text\",\"text\":\"a\",\"cache_control\":{\"type\":\"ephemeral\"}}]", "\"metadata\":{\"user_id\":\"u\"}",
+            "\"tools\":[{\"name\":\"Read\",\"input_schema\":{\"type\":\"object\"}},{\"type\":\"web_search_20250305\",\"name\":\"web_search\"},{\"name\":\"Later\",\"input_schema\":{},\"defer_loading\":true}]",
+            "\"tool_choice\":{\"type\":\"auto\"}", "\"tool_choice\":{\"type\":\"any\"}", "\"tool_choice\":{\"type\":\"none\"}",
+            "\"tool_choice\":{\"type\":\"tool\",\"name\":\"Read\",\"disable_parallel_tool_use\":true}", "\"tool_choice\":{\"type\":\"tool\",\"name\":\"Missing\"}",
+            "\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":1024}", "\"temperature\":0",
         ],
         HeaderNames: ["x-api-key", "authorization", "anthropic-version", "anthropic-beta", "x-request-id", "x-session-affinity",
             "x-claude-code-session-id", "content-type", "accept", "user-agent"],

@@ -9,7 +9,7 @@ namespace Mix2Api.Tests.Reliability;
 
 /// <summary>
 /// The property every chat route keeps, whatever a client sends (<see cref="FuzzedApi"/> says which route and what
-/// its requests look like): mutated valid requests, wrong types, huge values, deep nesting, invalid UTF-8, duplicate
+/// its requests look like): mutated valid requests, valid parts recombined, wrong types, huge values, deep nesting, invalid UTF-8, duplicate
 /// keys, odd headers are answered within bounds with a complete answer or a 4xx in the route's error envelope — never
 /// a 500, a crash or a hang. CsCheck prints the seed of a failing case; replay it with <c>CsCheck_Seed</c>.
 /// </summary>
@@ -23,7 +23,7 @@ public static class RequestFuzzer
             BaseAddress = broker.BaseUrl,
             Timeout = TimeSpan.FromSeconds(30),
         };
-        await Gen.Select(Gen.Frequency((3, Structured(api)), (4, Mutated(api)), (1, Extreme)), Headers(api)).SampleAsync(async (body, headers) =>
+        await Gen.Select(Gen.Frequency((3, Structured(api)), (4, Mutated(api)), (3, Recombined(api)), (1, Extreme)), Headers(api)).SampleAsync(async (body, headers) =>
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, api.Path) { Content = new ByteArrayContent(body) };
             request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
@@ -91,6 +91,11 @@ public static class RequestFuzzer
                 }
                 return bytes.ToArray();
             }));
+
+    // Conversations no client sent in this order: tool results without their call, two system turns, an assistant first.
+    private static Gen<byte[]> Recombined(FuzzedApi api) =>
+        Gen.Select(Gen.OneOf(api.Messages).Array[1, 6], Gen.OneOf(api.Options).Array[0, 4]).Select(m =>
+            Encoding.UTF8.GetBytes("{\"model\":\"mix/qwen-3-235b-instruct\"," + string.Concat(m.Item2.Select(o => o + ",")) + "\"messages\":[" + string.Join(",", m.Item1) + "]}"));
 
     // Bodies valid in shape for both APIs (model + messages of role/content), each pushed to one extreme.
     private static readonly Gen<byte[]> Extreme = Gen.OneOf(
