@@ -136,6 +136,47 @@ public sealed class AnthropicMessagesEndpointTests : IAsyncLifetime
         Assert.Equal("first second", t.Text);
     }
 
+    // Anthropic's API always opens with message_start and SDKs rely on it: an upstream that answered but is slow to its
+    // first token must not get a ping (or anything else) out before it.
+    [Fact]
+    public async Task A_slow_first_token_gets_message_start_before_any_ping()
+    {
+        var gate = new SimGate();
+        _broker.Upstream.Enqueue(new SimScript("slow-first-token", SimScripts.Answer(null, new SimStep.WaitGate(gate), new SimStep.TextDeltas("late"))));
+        var t = AnthropicTranscript.Parse(await ReadOpeningGateOnPingAsync(gate));
+        Assert.Equal("message_start", t.Names.First());
+        Assert.True(t.Pings >= 1);
+        Assert.Equal("late", t.Text);
+        Assert.Equal("end_turn", t.StopReason);
+    }
+
+    // Found with the one above: a stream that failed after such a ping ended without any event a client could read.
+    [Fact]
+    public async Task A_stream_that_fails_after_a_ping_ends_with_an_error_event()
+    {
+        var gate = new SimGate();
+        _broker.Upstream.Enqueue(new SimScript("answered-then-dropped", [new SimStep.StartFrame(), SimFrames.StartStep, new SimStep.WaitGate(gate), new SimStep.Drop()]));
+        var t = AnthropicTranscript.Parse(await ReadOpeningGateOnPingAsync(gate));
+        Assert.Equal("message_start", t.Names.First());
+        Assert.Equal("api_error", t.Error?.GetProperty("type").GetString());
+        Assert.Equal("error", t.Names.Last());
+    }
+
+    private async Task<string> ReadOpeningGateOnPingAsync(SimGate gate)
+    {
+        using var request = Post(Body("no directive", stream: true));
+        using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        var seen = new StringBuilder();
+        while (await reader.ReadLineAsync() is { } line)
+        {
+            seen.Append(line).Append('\n');
+            if (line == "event: ping" && !gate.IsOpen) gate.Open();
+        }
+        return seen.ToString();
+    }
+
     [Theory]
     [InlineData("x-api-key")]
     [InlineData("authorization")]

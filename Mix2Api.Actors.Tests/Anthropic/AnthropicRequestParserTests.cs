@@ -173,6 +173,8 @@ public class AnthropicRequestParserTests
     [InlineData("""{"model":"m","max_tokens":"9","messages":[{"role":"user","content":"x"}]}""", "max_tokens", "max_tokens: must be a positive integer")]
     [InlineData("""{"model":"m","stream":"yes","messages":[{"role":"user","content":"x"}]}""", "stream", "stream: must be a boolean")]
     [InlineData("""{"model":"m","temperature":"hot","messages":[{"role":"user","content":"x"}]}""", "temperature", "temperature: must be a number")]
+    [InlineData("""{"model":"m","top_p":1e400,"messages":[{"role":"user","content":"x"}]}""", "top_p", "top_p: must be a number")]
+    [InlineData("""{"model":"m","temperature":-1e400,"messages":[{"role":"user","content":"x"}]}""", "temperature", "temperature: must be a number")]
     [InlineData("""{"model":"m","stop_sequences":["a",1],"messages":[{"role":"user","content":"x"}]}""", "stop_sequences", "stop_sequences.1: must be a string")]
     [InlineData("""{"model":"m","system":5,"messages":[{"role":"user","content":"x"}]}""", "system", "system: must be a string or an array of text blocks")]
     [InlineData("""{"model":"m","system":[{"type":"image"}],"messages":[{"role":"user","content":"x"}]}""", "messages", "system.0: content blocks of type 'image' are not supported")]

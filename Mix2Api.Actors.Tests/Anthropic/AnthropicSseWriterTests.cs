@@ -96,7 +96,6 @@ public class AnthropicSseWriterTests
     [InlineData("tool_calls", "tool_use")]
     [InlineData("function_call", "tool_use")]
     [InlineData("length", "max_tokens")]
-    [InlineData("stop_sequence", "stop_sequence")]
     public async Task Finish_reasons_become_anthropic_stop_reasons(string finish, string stopReason)
     {
         var (sse, _) = await WriteAsync(o =>
@@ -104,7 +103,22 @@ public class AnthropicSseWriterTests
             o.Content("x");
             o.Finish(finish, new UsageFigures(1, 1));
         });
-        Assert.Equal(stopReason, AnthropicTranscript.Parse(sse).StopReason);
+        var t = AnthropicTranscript.Parse(sse);
+        Assert.Equal(stopReason, t.StopReason);
+        Assert.Equal(JsonValueKind.Null, t.Events.Single(e => e.Name == "message_delta").Data.GetProperty("delta").GetProperty("stop_sequence").ValueKind);
+    }
+
+    [Fact]
+    public async Task A_text_ended_by_a_stop_sequence_names_it()
+    {
+        var (sse, _) = await WriteAsync(o =>
+        {
+            o.Content("x");
+            o.Finish("stop", new UsageFigures(1, 1), stopSequence: "\"END\"");
+        });
+        var t = AnthropicTranscript.Parse(sse);
+        Assert.Equal("stop_sequence", t.StopReason);
+        Assert.Equal("\"END\"", t.Events.Single(e => e.Name == "message_delta").Data.GetProperty("delta").GetProperty("stop_sequence").GetString());
     }
 
     [Fact]
@@ -147,6 +161,20 @@ public class AnthropicSseWriterTests
     {
         var (sse, writer) = await WriteAsync(o => o.Fail(new ErrorBody("m", "api_error", "upstream_error")));
         Assert.Equal("", sse);
+    }
+
+    [Fact]
+    public async Task Once_the_upstream_answered_message_start_is_out_once_and_a_later_failure_is_an_error_event()
+    {
+        var (sse, _) = await WriteAsync(o =>
+        {
+            o.UpstreamAnswered();
+            o.Content("partial");
+            o.Fail(new ErrorBody("m", "api_error", "upstream_error"));
+        });
+        var t = AnthropicTranscript.Parse(sse);
+        Assert.Equal(["message_start", "content_block_start", "content_block_delta", "error"], t.Names);
+        Assert.Equal("partial", t.Text);
     }
 
     [Fact]

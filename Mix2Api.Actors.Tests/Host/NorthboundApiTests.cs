@@ -86,6 +86,25 @@ public sealed class NorthboundApiTests : IAsyncLifetime
         Assert.Contains("POST", wrongMethod.Content.Headers.Allow);
     }
 
+    // Found by the request fuzzing: a POST whose content type was not JSON (curl -d sends a form type) was told
+    // "Method not allowed: POST /v1/chat/completions" with "Allow: POST".
+    [Theory]
+    [InlineData("v1/chat/completions", "application/x-www-form-urlencoded")]
+    [InlineData("v1/messages", "application/x-www-form-urlencoded")]
+    [InlineData("v1/messages/count_tokens", "text/plain")]
+    public async Task A_body_that_is_not_sent_as_json_is_a_415_in_the_routes_envelope(string path, string contentType)
+    {
+        using var content = new StringContent("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+        var response = await _broker.Client.SendAsync(ChatRequests.Post(content, path));
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+        var root = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Contains("send the body as application/json", root.GetProperty("error").GetProperty("message").GetString());
+        Assert.Equal(path.StartsWith("v1/messages", StringComparison.Ordinal) ? "error" : null, root.TryGetProperty("type", out var type) ? type.GetString() : null);
+        Assert.Equal("invalid_request", (await _broker.CompletedAsync(ChatRequests.RequestId(response))).EndReason);
+        Assert.Equal(0, _broker.Upstream.ChatRequestCount);
+    }
+
     [Fact]
     public async Task Models_come_from_model_list_deduplicated_in_order()
     {

@@ -237,7 +237,7 @@ public sealed class ChatCompletionsEndpoint(
         }
 
         var turnParts = new ChatTurn.Parts(output, tools.CreateTransform(),
-            _turnDefaults with { LegacyFunctions = tools.Legacy, PromptTokenEstimate = promptEstimate },
+            _turnDefaults with { LegacyFunctions = tools.Legacy, PromptTokenEstimate = promptEstimate, StopSequences = request.Stop },
             new GraphObserver(httpResponse, turn, log));
         var run = Graph(dialect, stream).Run(upstreamCall.OpenAsync, turnParts, httpResponse.BodyWriter, materializer);
         // Registered after materializing: a token already cancelled runs its callback at once.

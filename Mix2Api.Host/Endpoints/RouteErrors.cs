@@ -8,14 +8,20 @@ namespace Mix2Api.Host.Endpoints;
 public static class RouteErrors
 {
     /// <summary>
-    /// The fallback route: 405 (with Allow) when the path is mapped for other methods, 404 otherwise. The
-    /// allowed methods come from the mapped endpoints themselves, so there is no second route table.
+    /// The fallback route: 415 when the path is mapped for this method but routing refused the body's content type
+    /// (the chat routes accept <c>application/json</c> only), 405 (with Allow) when the path is mapped for other
+    /// methods, 404 otherwise. The allowed methods come from the mapped endpoints themselves, so there is no second
+    /// route table.
     /// </summary>
     public static Task NotFoundAsync(HttpContext context)
     {
         var path = context.Request.Path.Value ?? "/";
         var allowed = AllowedMethods(context.RequestServices.GetRequiredService<EndpointDataSource>(), path);
-        if (allowed.Count > 0)
+        if (allowed.Contains(context.Request.Method, StringComparer.OrdinalIgnoreCase))
+        {
+            context.Response.StatusCode = 415;
+        }
+        else if (allowed.Count > 0)
         {
             context.Response.StatusCode = 405;
             context.Response.Headers.Allow = string.Join(", ", allowed);
@@ -52,6 +58,7 @@ public static class RouteErrors
         {
             404 => new ErrorBody($"Unknown route: {route}", "invalid_request_error", "not_found"),
             405 => new ErrorBody($"Method not allowed: {route}", "invalid_request_error", "method_not_allowed"),
+            415 => new ErrorBody($"Unsupported content type for {route}: send the body as application/json", "invalid_request_error", "unsupported_media_type"),
             _ => new ErrorBody($"HTTP {status}", status >= 500 ? "server_error" : "invalid_request_error", null),
         };
         return ErrorResponses.WriteAsync(context, status, error);

@@ -71,7 +71,7 @@ public sealed class AnthropicMessageSchema
     [Description("assistant")] public required string Role { get; init; }
     public required string Model { get; init; }
     public required IReadOnlyList<AnthropicContentBlockSchema> Content { get; init; }
-    [Description("end_turn | tool_use | max_tokens")] public required string StopReason { get; init; }
+    [Description("end_turn | tool_use | max_tokens | stop_sequence")] public required string StopReason { get; init; }
     public string? StopSequence { get; init; }
     public required AnthropicUsageSchema Usage { get; init; }
 }

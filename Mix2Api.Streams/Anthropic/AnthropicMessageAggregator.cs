@@ -27,6 +27,9 @@ public sealed class AnthropicMessageAggregator(string messageId, string model) :
 
     public void SessionKnown(string sessionId) { }
 
+    /// <summary>One message object at the end: nothing to open.</summary>
+    public void UpstreamAnswered() { }
+
     public void Content(ReadOnlySpan<char> text)
     {
         _tokens.Add(text);
@@ -59,7 +62,7 @@ public sealed class AnthropicMessageAggregator(string messageId, string model) :
 
     public void Fail(ErrorBody error) { }
 
-    public void Finish(string finishReason, UsageFigures usage)
+    public void Finish(string finishReason, UsageFigures usage, string? stopSequence = null)
     {
         using var w = new Utf8JsonWriter(_body, WriterOptions);
         w.WriteStartObject();
@@ -70,8 +73,9 @@ public sealed class AnthropicMessageAggregator(string messageId, string model) :
         w.WriteStartArray("content");
         foreach (var block in _blocks) WriteBlock(w, block);
         w.WriteEndArray();
-        w.WriteString("stop_reason", AnthropicStopReason.From(finishReason));
-        w.WriteNull("stop_sequence");
+        w.WriteString("stop_reason", AnthropicStopReason.From(finishReason, stopSequence));
+        if (stopSequence is null) w.WriteNull("stop_sequence");
+        else w.WriteString("stop_sequence", stopSequence);
         w.WriteStartObject("usage");
         w.WriteNumber("input_tokens", usage.PromptTokens);
         w.WriteNumber("output_tokens", usage.CompletionTokens);

@@ -94,9 +94,10 @@ public static class AnthropicRequestParser
         value = null;
         error = null;
         if (!root.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null) return true;
-        if (v.ValueKind == JsonValueKind.Number)
+        // A literal beyond double's range (1e400) is a number to JSON but none we can hold or send on.
+        if (v.ValueKind == JsonValueKind.Number && v.TryGetDouble(out var d) && double.IsFinite(d))
         {
-            value = v.GetDouble();
+            value = d;
             return true;
         }
         error = RequestError.Invalid(name, $"{name}: must be a number");

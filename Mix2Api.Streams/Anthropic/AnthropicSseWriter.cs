@@ -49,6 +49,14 @@ public sealed class AnthropicSseWriter : IChatOutput
     /// <summary>The session id travels in the <c>x-session-id</c> header; Anthropic's events have no field for it.</summary>
     public void SessionKnown(string sessionId) { }
 
+    /// <summary>Anthropic's API always opens with <c>message_start</c> and SDKs rely on it: it goes out before any <c>ping</c>.</summary>
+    public void UpstreamAnswered()
+    {
+        if (_ended) return;
+        EnsureMessageStart();
+        Commit();
+    }
+
     public void Content(ReadOnlySpan<char> text)
     {
         if (text.IsEmpty) return;
@@ -105,14 +113,17 @@ public sealed class AnthropicSseWriter : IChatOutput
         Commit();
     }
 
-    public void Finish(string finishReason, UsageFigures usage)
+    public void Finish(string finishReason, UsageFigures usage, string? stopSequence = null)
     {
         if (_ended) return;
         EnsureMessageStart();
         Close();
         Raw("event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":"u8);
-        JsonString(AnthropicStopReason.From(finishReason));
-        Raw(",\"stop_sequence\":null},\"usage\":{\"input_tokens\":"u8);
+        JsonString(AnthropicStopReason.From(finishReason, stopSequence));
+        Raw(",\"stop_sequence\":"u8);
+        if (stopSequence is null) Raw("null"u8);
+        else JsonString(stopSequence);
+        Raw("},\"usage\":{\"input_tokens\":"u8);
         Number(usage.PromptTokens);
         Raw(",\"output_tokens\":"u8);
         Number(usage.CompletionTokens);

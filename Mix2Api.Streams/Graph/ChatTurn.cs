@@ -15,8 +15,9 @@ namespace Mix2Api.Streams.Graph;
 /// (OpenAI SSE chunks, or the one aggregated body). Transform and encoding are fused on purpose: the
 /// transform calls the encoder directly, so no intermediate delta objects exist. One element out per batch
 /// in (all chunks that batch produced, in one pooled buffer); the first batch always yields an element,
-/// possibly <see cref="PooledBytes.Empty"/>, so the sink knows the upstream has answered.
-/// Ends the stream after finish/<c>[DONE]</c>; fails with a typed exception on error or abort frames, bad
+/// possibly <see cref="PooledBytes.Empty"/>, so the sink knows the upstream has answered (and the output has written
+/// its opening event, if its grammar has one: <see cref="IChatOutput.UpstreamAnswered"/>).
+/// Ends the stream after finish/<c>[DONE]</c> or at the first of the request's stop sequences (<see cref="StopSequenceSink"/>); fails with a typed exception on error or abort frames, bad
 /// data over the limit, or an upstream that ends without finishing. Materializes the <see cref="StreamOutcome"/>.
 /// </summary>
 public static class ChatTurn
@@ -59,6 +60,9 @@ public static class ChatTurn
             private readonly IToolTransform _transform;
             private readonly ChatTurnOptions _options;
             private readonly IChatStreamObserver? _observer;
+            // What the transform and reasoning write into: the output, or the stop-sequence filter in front of it.
+            private readonly IChatSink _sink;
+            private readonly StopSequenceSink? _stops;
             private readonly Action _completeStage;
             private bool _answered;
             private bool _finished;
@@ -76,6 +80,9 @@ public static class ChatTurn
                 _transform = parts.Transform;
                 _options = parts.Options;
                 _observer = parts.Observer;
+                var stops = _options.StopSequences.Count > 0 ? new StopSequenceSink(_output, _options.StopSequences) : null;
+                _stops = stops is { HasSequences: true } ? stops : null;
+                _sink = (IChatSink?)_stops ?? _output;
                 _completeStage = CompleteStage;
                 SetHandler(stage._in, this);
                 SetHandler(stage._out, this);
@@ -95,6 +102,7 @@ public static class ChatTurn
                     _finished = true;
                     Complete();
                 }
+                if (!_answered && failure is null && !finished) _output.UpstreamAnswered();
                 var bytes = _output.TakeWritten();
                 if (!_answered)
                 {
@@ -127,10 +135,10 @@ public static class ChatTurn
                 switch (frame.Type)
                 {
                     case UiFrameType.TextDelta:
-                        if (JoinSurrogates(frame.Text, ref _pendingTextHigh) is { Length: > 0 } text) _transform.Push(text, _output);
-                        return false;
+                        if (JoinSurrogates(frame.Text, ref _pendingTextHigh) is { Length: > 0 } text) _transform.Push(text, _sink);
+                        return _stops?.Matched is not null;
                     case UiFrameType.ReasoningDelta:
-                        if (JoinSurrogates(frame.Text, ref _pendingReasoningHigh) is { Length: > 0 } thought) _output.Reasoning(thought);
+                        if (JoinSurrogates(frame.Text, ref _pendingReasoningHigh) is { Length: > 0 } thought) _sink.Reasoning(thought);
                         return false;
                     case UiFrameType.Start or UiFrameType.MessageMetadata:
                         Capture(frame);
@@ -199,11 +207,16 @@ public static class ChatTurn
             /// <summary>Normal end: flush the transform, decide finish_reason and usage, write the end.</summary>
             private void Complete()
             {
-                if (_pendingTextHigh != '\0') _transform.Push([_pendingTextHigh], _output);
-                _transform.Complete(_output);
-                _outcome.ToolCalls = _transform.ToolCallCount;
+                if (_pendingTextHigh != '\0') _transform.Push([_pendingTextHigh], _sink);
+                _transform.Complete(_sink);
+                _stops?.Flush();
+                var stopSequence = _stops?.Matched;
+                // After a stop sequence the rest of the answer (calls included) was dropped: only calls already sent count.
+                _outcome.ToolCalls = stopSequence is null ? _transform.ToolCallCount : _stops!.ToolCallsPassed;
                 string finish;
-                if (_transform is ToolProtocolTransform { EndedMidCall: true } || _upstreamFinishReason is "length" or "max_tokens")
+                if (stopSequence is not null)
+                    finish = _outcome.ToolCalls == 0 ? "stop" : _options.LegacyFunctions ? "function_call" : "tool_calls";
+                else if (_transform is ToolProtocolTransform { EndedMidCall: true } || _upstreamFinishReason is "length" or "max_tokens")
                     // Cut by the length limit, possibly inside a call's arguments: never pretend the call is whole.
                     finish = "length";
                 else if (_transform.ToolCallCount > 0)
@@ -218,7 +231,7 @@ public static class ChatTurn
                     reported.CompletionTokens > 0 ? reported.CompletionTokens : _output.EstimatedCompletionTokens);
                 _outcome.Usage = usage;
                 _outcome.FinishReason = finish;
-                _output.Finish(finish, usage);
+                _output.Finish(finish, usage, finish == "stop" ? stopSequence : null);
             }
         }
     }

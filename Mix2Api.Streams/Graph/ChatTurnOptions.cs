@@ -14,4 +14,7 @@ public sealed record ChatTurnOptions
 
     /// <summary>Use the exchange id as session id when the upstream sends no sessionId.</summary>
     public bool SessionFromExchangeId { get; init; }
+
+    /// <summary>The request's stop sequences (OpenAI <c>stop</c>, Anthropic <c>stop_sequences</c>), enforced on the text.</summary>
+    public IReadOnlyList<string> StopSequences { get; init; } = [];
 }

@@ -28,6 +28,9 @@ public sealed class ChatCompletionAggregator(ChunkIdentity identity, bool legacy
 
     public void SessionKnown(string sessionId) => _sessionId ??= sessionId;
 
+    /// <summary>One body at the end: nothing to open.</summary>
+    public void UpstreamAnswered() { }
+
     public void Content(ReadOnlySpan<char> text)
     {
         _tokens.Add(text);
@@ -54,7 +57,8 @@ public sealed class ChatCompletionAggregator(ChunkIdentity identity, bool legacy
 
     public void Fail(ErrorBody error) { }
 
-    public void Finish(string finishReason, UsageFigures usage)
+    /// <remarks>OpenAI's answer does not name the stop sequence: it is <c>finish_reason:"stop"</c>.</remarks>
+    public void Finish(string finishReason, UsageFigures usage, string? stopSequence = null)
     {
         using var w = new Utf8JsonWriter(_body, WriterOptions);
         w.WriteStartObject();

@@ -15,8 +15,15 @@ public interface IChatOutput : IChatSink
 
     void SessionKnown(string sessionId);
 
+    /// <summary>
+    /// The upstream answered (its first bytes arrived, no failure among them). A stream whose grammar opens with an
+    /// event writes it now, so no heartbeat can reach the client before it; from here on its failures are in-band.
+    /// </summary>
+    void UpstreamAnswered();
+
     /// <summary>Normal end: finish chunk, usage (when asked) and <c>[DONE]</c>, or the whole JSON body.</summary>
-    void Finish(string finishReason, UsageFigures usage);
+    /// <param name="stopSequence">The request's stop sequence that ended the text (finish <c>stop</c>), for APIs that name it.</param>
+    void Finish(string finishReason, UsageFigures usage, string? stopSequence = null);
 
     /// <summary>Abnormal end after the start: one error event then <c>[DONE]</c>. No-op where errors are statuses.</summary>
     void Fail(ErrorBody error);

@@ -56,6 +56,9 @@ public sealed class OpenAiSseWriter : IChatOutput
 
     public void SessionKnown(string sessionId) => _sessionToAnnounce ??= sessionId;
 
+    /// <summary>An OpenAI stream has no opening event: a keep-alive comment may precede the first chunk.</summary>
+    public void UpstreamAnswered() { }
+
     public void Content(ReadOnlySpan<char> text)
     {
         if (text.IsEmpty) return;
@@ -121,7 +124,8 @@ public sealed class OpenAiSseWriter : IChatOutput
         EndDelta(null);
     }
 
-    public void Finish(string finishReason, UsageFigures usage)
+    /// <remarks>OpenAI's answer does not name the stop sequence: it is <c>finish_reason:"stop"</c>.</remarks>
+    public void Finish(string finishReason, UsageFigures usage, string? stopSequence = null)
     {
         if (_ended) return;
         BeginDelta();

@@ -1,0 +1,89 @@
+using CsCheck;
+using Mix2Api.Streams.Output;
+using Mix2Api.Tests.Streams.Tools;
+
+namespace Mix2Api.Tests.Streams;
+
+/// <summary>Stop sequences cut the text at their first match, wherever the deltas split it, and never touch tool-call JSON.</summary>
+public sealed class StopSequenceSinkTests
+{
+    private static readonly string CallId = "call_" + new string('a', 24);
+
+    [Fact]
+    public void The_text_ends_before_the_first_match_however_the_deltas_split_it()
+    {
+        var text = Gen.Char["ab\n"].Array[0, 40].Select(c => new string(c));
+        var stops = Gen.Char["ab\n"].Array[1, 4].Select(c => new string(c)).Array[1, 3];
+        Gen.Select(text, stops, Gen.Int[1, 7].Array[1, 40]).Sample((answer, sequences, cuts) =>
+        {
+            var client = new RecordingSink();
+            var sink = new StopSequenceSink(client, sequences);
+            var at = 0;
+            for (var i = 0; at < answer.Length; i++)
+            {
+                var n = Math.Min(cuts[i % cuts.Length], answer.Length - at);
+                sink.Content(answer.AsSpan(at, n));
+                at += n;
+            }
+            sink.Flush();
+
+            // The first sequence the text completes (the longer one when two end together) is the one generation stops at.
+            var first = sequences.Select(s => (Start: answer.IndexOf(s, StringComparison.Ordinal), Stop: s)).Where(m => m.Start >= 0)
+                .OrderBy(m => m.Start + m.Stop.Length).ThenBy(m => m.Start).FirstOrDefault();
+            if (first.Stop is null)
+            {
+                Assert.Null(sink.Matched);
+                Assert.Equal(answer, client.Text);
+                return;
+            }
+            Assert.Equal(answer[..first.Start], client.Text);
+            Assert.Equal(first.Stop, sink.Matched);
+        }, iter: 2000, print: t => $"answer={System.Text.Json.JsonSerializer.Serialize(t.Item1)} stops={System.Text.Json.JsonSerializer.Serialize(t.Item2)} cuts={string.Join(",", t.Item3)}");
+    }
+
+    [Fact]
+    public void A_sequence_inside_tool_call_arguments_is_not_a_match_and_held_text_goes_out_before_the_call()
+    {
+        var client = new RecordingSink();
+        var sink = new StopSequenceSink(client, ["END"]);
+        sink.Content("Reading E");
+        sink.ToolCallStart(0, CallId, "read_file");
+        sink.ToolCallArguments(0, "{\"path\":\"EN");
+        sink.ToolCallArguments(0, "D\"}");
+        sink.Flush();
+
+        Assert.Null(sink.Matched);
+        Assert.Equal("Reading E", client.Text);
+        Assert.Equal("{\"path\":\"END\"}", Assert.Single(client.Calls).Arguments.ToString());
+        Assert.Equal(1, sink.ToolCallsPassed);
+    }
+
+    [Fact]
+    public void After_a_match_the_rest_of_the_answer_calls_included_is_dropped()
+    {
+        var client = new RecordingSink();
+        var sink = new StopSequenceSink(client, ["##", "END"]);
+        sink.Content("one EN");
+        sink.Content("D two ## three");
+        sink.ToolCallStart(0, CallId, "read_file");
+        sink.ToolCallArguments(0, "{}");
+        sink.Content("more");
+        sink.Flush();
+
+        Assert.Equal("END", sink.Matched);
+        Assert.Equal("one ", client.Text);
+        Assert.Empty(client.Calls);
+        Assert.Equal(0, sink.ToolCallsPassed);
+    }
+
+    [Fact]
+    public void Empty_sequences_are_ignored()
+    {
+        var client = new RecordingSink();
+        var sink = new StopSequenceSink(client, ["", ""]);
+        Assert.False(sink.HasSequences);
+        sink.Content("all of it");
+        Assert.Null(sink.Matched);
+        Assert.Equal("all of it", client.Text);
+    }
+}
