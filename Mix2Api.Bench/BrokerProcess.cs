@@ -92,6 +92,8 @@ public sealed class BrokerProcess : IAsyncDisposable
         env["INBOUND_AUTH_MODE"] = "none";
         env["LOG_LEVEL"] = "warning";
         env["MAX_CONCURRENT_REQUESTS"] = "0";
+        // s3 reads memory per stream as an RSS difference; an idle trim between its two readings would falsify it.
+        env["MEMORY_TRIM_IDLE_MS"] = "0";
         foreach (var (name, value) in extraEnvironment) env[name] = value;
 
         var process = Process.Start(info) ?? throw new InvalidOperationException("could not start the broker process");

@@ -149,6 +149,8 @@ async function startBroker(upstream, name) {
     INBOUND_AUTH_MODE: 'bearer',
     INBOUND_BEARER_TOKEN: KEY,
     LOG_LEVEL: 'Information',
+    // s3 reads memory per stream as an RSS difference; an idle trim between its two readings would falsify it.
+    MEMORY_TRIM_IDLE_MS: '0',
     ...o.brokerEnv,
   };
   const [cmd, args] = pinned(o.brokerCore, 'dotnet', [o.dll]);
