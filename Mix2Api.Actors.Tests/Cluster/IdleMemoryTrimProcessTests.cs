@@ -29,10 +29,11 @@ public sealed class IdleMemoryTrimProcessTests
             ["DOTNET_GCgen0size"] = "0x4000000",
         });
 
-        // 1 MiB requests: parsing them alone allocates several MiB each, well past one gen-0 budget in all.
-        var content = new string('x', 1 << 20);
-        var body = JsonSerializer.Serialize(new { model = "mix/qwen-3-235b-instruct", messages = new[] { new { role = "user", content } } });
-        await Parallel.ForEachAsync(Enumerable.Range(0, 40), new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (_, ct) =>
+        // Requests of 2,000 small messages: parsing them allocates about 1 MiB of small objects each, all in gen 0
+        // (large strings would go to the large object heap instead), 100 MiB in all: more than the gen-0 budget.
+        var messages = Enumerable.Range(0, 2000).Select(i => new { role = i % 2 == 0 ? "user" : "assistant", content = $"message {i} " + new string('x', 150) }).ToArray();
+        var body = JsonSerializer.Serialize(new { model = "mix/qwen-3-235b-instruct", messages });
+        await Parallel.ForEachAsync(Enumerable.Range(0, 100), new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (_, ct) =>
         {
             using var response = await node.Client.PostAsync("v1/chat/completions", new StringContent(body, Encoding.UTF8, "application/json"), ct);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
