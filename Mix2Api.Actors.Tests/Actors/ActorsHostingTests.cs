@@ -1,3 +1,5 @@
+using Akka.DistributedData;
+using Akka.Actor;
 using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -95,6 +97,13 @@ public sealed class ActorsHostingTests : IClassFixture<RedisServerFixture>
 
         // The singleton's node leaves: the other takes the singleton over from the replicated token, no new login.
         var (holderHost, otherHost) = singleton.SingletonNode == status.Cluster.Self ? (stable, canary) : (canary, stable);
+        // The login may have come before the other node joined (then its write reached a majority of one): wait for
+        // gossip to bring the token to the other node's replica, which is what the hand-over reads from.
+        var otherReplicator = DistributedData.Get(otherHost.Services.GetRequiredService<ActorSystem>()).Replicator;
+        await Eventually.TrueAsync(async () =>
+                await otherReplicator.Ask<IGetResponse>(Dsl.Get(TokenReplication.Key, ReadLocal.Instance), TimeSpan.FromSeconds(5)) is GetSuccess got
+                && got.Get(TokenReplication.Key).Value.Fingerprint == token.Fingerprint,
+            TimeSpan.FromSeconds(20), "the token never reached the other node's replica");
         await holderHost.StopAsync();
         var otherStatus = otherHost.Services.GetRequiredService<ActorsStatus>();
         await Eventually.TrueAsync(async () => (await otherStatus.TokenStatusAsync(CancellationToken.None))?.SingletonNode == otherStatus.Cluster.Self,

@@ -60,6 +60,8 @@ public sealed class BrokerHost : IAsyncDisposable
             ["INBOUND_AUTH_MODE"] = "bearer",
             ["INBOUND_BEARER_TOKEN"] = InboundToken,
             ["LOG_LEVEL"] = "warning",
+            // Many brokers share a test process: one's idle trim (an aggressive GC) would pause all of them.
+            ["MEMORY_TRIM_IDLE_MS"] = "0",
             ["SHUTDOWN_DRAIN_MS"] = "0",
             ["ADMIN_PORT"] = "0", // never the fixed default 9110 in tests; admin tests pass a free port
             // Each broker is its own one-node Akka cluster on a free loopback port.
