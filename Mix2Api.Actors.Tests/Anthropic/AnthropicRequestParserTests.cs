@@ -3,6 +3,7 @@ using System.Text.Json;
 using Mix2Api.Streams.Anthropic;
 using Mix2Api.Streams.Protocol;
 using Mix2Api.Streams.Tools;
+using Mix2Api.Tests.Support;
 
 namespace Mix2Api.Tests.Anthropic;
 
@@ -222,18 +223,13 @@ public class AnthropicRequestParserTests
     // The twin of ChatRequestParser's fuzz finding: invalid UTF-8 inside a string, or a lone surrogate escape, throws
     // when the string is read; /v1/messages must refuse it as invalid JSON like /v1/chat/completions does.
     [Theory]
-    [InlineData(new byte[] { 0xFF, 0xFE })]
-    [InlineData(new byte[] { 0xC3, 0x28 })]
-    [InlineData(new byte[] { 0xED, 0xA0, 0x80 })]
-    [InlineData(new byte[] { (byte)'\\', (byte)'u', (byte)'D', (byte)'8', (byte)'0', (byte)'0' })]
+    [MemberData(nameof(InvalidUtf8.Insides), MemberType = typeof(InvalidUtf8))]
     public void Text_that_is_not_utf8_is_invalid_json_not_a_crash(byte[] inside)
     {
         foreach (var template in new[] { "{\"model\":\"m#\",\"max_tokens\":5,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}",
                      "{\"model\":\"m\",\"max_tokens\":5,\"messages\":[{\"role\":\"user\",\"content\":\"h#i\"}]}" })
         {
-            var at = template.IndexOf('#');
-            byte[] body = [.. Encoding.UTF8.GetBytes(template[..at]), .. inside, .. Encoding.UTF8.GetBytes(template[(at + 1)..])];
-            Assert.False(AnthropicRequestParser.TryParse(body, out _, out var error));
+            Assert.False(AnthropicRequestParser.TryParse(InvalidUtf8.Splice(template, inside), out _, out var error));
             Assert.Equal("invalid_json", error!.Code);
         }
     }

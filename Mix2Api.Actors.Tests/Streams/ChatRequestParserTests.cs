@@ -1,5 +1,6 @@
 using System.Text;
 using Mix2Api.Streams.Protocol;
+using Mix2Api.Tests.Support;
 
 namespace Mix2Api.Tests.Streams;
 
@@ -89,18 +90,13 @@ public class ChatRequestParserTests
 
     // Found by RequestFuzzTests: invalid UTF-8 inside a string, or a lone surrogate escape, threw when the string was read (a 500).
     [Theory]
-    [InlineData(new byte[] { 0xFF, 0xFE })]
-    [InlineData(new byte[] { 0xC3, 0x28 })]
-    [InlineData(new byte[] { 0xED, 0xA0, 0x80 })]
-    [InlineData(new byte[] { (byte)'\\', (byte)'u', (byte)'D', (byte)'8', (byte)'0', (byte)'0' })]
+    [MemberData(nameof(InvalidUtf8.Insides), MemberType = typeof(InvalidUtf8))]
     public void Text_that_is_not_utf8_is_invalid_json_not_a_crash(byte[] inside)
     {
         foreach (var template in new[] { "{\"model\":\"m#\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}",
                      "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"h#i\"}]}" })
         {
-            var at = template.IndexOf('#');
-            byte[] body = [.. Encoding.UTF8.GetBytes(template[..at]), .. inside, .. Encoding.UTF8.GetBytes(template[(at + 1)..])];
-            Assert.False(ChatRequestParser.TryParse(body, out _, out var error));
+            Assert.False(ChatRequestParser.TryParse(InvalidUtf8.Splice(template, inside), out _, out var error));
             Assert.Equal("invalid_json", error!.Code);
         }
     }
