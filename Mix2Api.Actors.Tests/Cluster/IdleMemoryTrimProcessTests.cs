@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Mix2Api.Host.Hosting;
 using Mix2Api.Host.Simulator;
+using Mix2Api.Tests.Support;
 
 namespace Mix2Api.Tests.Cluster;
 
@@ -39,25 +40,15 @@ public sealed class IdleMemoryTrimProcessTests
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         });
 
-        var line = await WaitForLineAsync(node, "memory.trimmed", TimeSpan.FromSeconds(30));
+        string? line = null;
+        await Eventually.TrueAsync(() => (line = node.Output.Split('\n').SingleOrDefault(l => l.Contains("memory.trimmed", StringComparison.Ordinal))) is not null,
+            TimeSpan.FromSeconds(30), () => $"no 'memory.trimmed' line within 30 s:\n{node.Output}");
         Assert.Contains("CommittedBeforeMiB", line, StringComparison.Ordinal);
         var metrics = await node.Client.GetStringAsync("metrics");
         Assert.Equal(1, Value(metrics, "mix2api_memory_trims_total"));
         var committed = Value(metrics, "dotnet_gc_committed_bytes");
         var heap = Value(metrics, "dotnet_gc_heap_size_bytes");
         Assert.True(committed - heap < IdleMemoryTrim.MinSurplusBytes, $"after the trim the GC still holds {committed:N0} bytes for a heap of {heap:N0}");
-    }
-
-    private static async Task<string> WaitForLineAsync(NodeProcess node, string text, TimeSpan max)
-    {
-        var deadline = DateTime.UtcNow + max;
-        while (true)
-        {
-            var line = node.Output.Split('\n').SingleOrDefault(l => l.Contains(text, StringComparison.Ordinal));
-            if (line is not null) return line;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"no '{text}' line within {max.TotalSeconds:F0} s:\n{node.Output}");
-            await Task.Delay(100);
-        }
     }
 
     private static double Value(string metrics, string name)

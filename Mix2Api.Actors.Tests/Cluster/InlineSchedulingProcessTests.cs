@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using Mix2Api.Host.Simulator;
+using Mix2Api.Tests.Support;
 
 namespace Mix2Api.Tests.Cluster;
 
@@ -49,21 +50,11 @@ public sealed class InlineSchedulingProcessTests
             Assert.Equal(1, simulator.Simulator.ActiveExchanges);
         } // the client leaves with the upstream still open
 
-        await WaitUntilAsync(() => simulator.Simulator.ActiveExchanges == 0 && node.Output.Contains("\"client_abort\"", StringComparison.Ordinal),
-            TimeSpan.FromSeconds(20), () => $"active upstream exchanges {simulator.Simulator.ActiveExchanges}\n{node.Output}");
+        await Eventually.TrueAsync(() => simulator.Simulator.ActiveExchanges == 0 && node.Output.Contains("\"client_abort\"", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(20), () => $"not within 20 s: active upstream exchanges {simulator.Simulator.ActiveExchanges}\n{node.Output}");
         gate.Open();
     }
 
     private static StringContent Json(bool stream)
         => new(Body.Replace("STREAM", stream ? "true" : "false", StringComparison.Ordinal), Encoding.UTF8, "application/json");
-
-    private static async Task WaitUntilAsync(Func<bool> done, TimeSpan max, Func<string> describe)
-    {
-        var deadline = DateTime.UtcNow + max;
-        while (!done())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"not within {max.TotalSeconds:F0} s: {describe()}");
-            await Task.Delay(50);
-        }
-    }
 }

@@ -27,22 +27,21 @@ public static class RedisStores
 /// <summary>Polling with an explicit maximum, for conditions that have no event to await.</summary>
 public static class Eventually
 {
-    public static async Task TrueAsync(Func<bool> condition, TimeSpan max, string because)
-    {
-        var deadline = DateTime.UtcNow + max;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException(because);
-            await Task.Delay(20);
-        }
-    }
+    public static Task TrueAsync(Func<bool> condition, TimeSpan max, string because)
+        => TrueAsync(() => Task.FromResult(condition()), max, () => because);
 
-    public static async Task TrueAsync(Func<Task<bool>> condition, TimeSpan max, string because)
+    public static Task TrueAsync(Func<Task<bool>> condition, TimeSpan max, string because) => TrueAsync(condition, max, () => because);
+
+    public static Task TrueAsync(Func<bool> condition, TimeSpan max, Func<string> because)
+        => TrueAsync(() => Task.FromResult(condition()), max, because);
+
+    /// <param name="because">Read only on time-out, so it can describe the state then (a process's output so far).</param>
+    public static async Task TrueAsync(Func<Task<bool>> condition, TimeSpan max, Func<string> because)
     {
         var deadline = DateTime.UtcNow + max;
         while (!await condition())
         {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException(because);
+            if (DateTime.UtcNow > deadline) throw new TimeoutException(because());
             await Task.Delay(20);
         }
     }
