@@ -273,7 +273,7 @@ public class ChatStreamGraphExitTests
         var started = run.Start(upstream);
         await upstream.Waiting.WaitAsync(TimeSpan.FromSeconds(10));
 
-        started.KillSwitch.Abort(new ClientAbortedException());
+        started.Abort(new ClientAbortedException());
         var decision = await started.EndAsync();
 
         Assert.Equal(StreamExit.ClientDisconnected, decision.Exit);
@@ -293,7 +293,7 @@ public class ChatStreamGraphExitTests
         _ = GraphRun.ReadToEndAsync(run.Pipe.Reader);
         var started = run.Start(upstream);
         await upstream.Waiting.WaitAsync(TimeSpan.FromSeconds(10));
-        started.KillSwitch.Abort(new NodeShuttingDownException());
+        started.Abort(new NodeShuttingDownException());
         Assert.Equal(StreamExit.ShuttingDown, (await started.EndAsync()).Exit);
     }
 

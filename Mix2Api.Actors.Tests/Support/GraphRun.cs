@@ -40,7 +40,7 @@ public sealed class GraphRun
     public ChatStreamRun Start(Func<CancellationToken, Task<Stream>> open) => new ChatStreamGraph(_settings, heartbeats: _stream).Run(
         open,
         new ChatTurn.Parts(Output, _transform, new ChatTurnOptions { PromptTokenEstimate = _promptEstimate, MaxBadFrames = _settings.MaxBadFrames }),
-        Pipe.Writer, StreamsTestSystem.Materializer);
+        Pipe.Writer, StreamsTestSystem.Hosts);
 
     /// <summary>Runs the graph to its end while draining the pipe; returns the decision, what the turn saw, and all the client got.</summary>
     public async Task<(ExitDecision Decision, StreamOutcome Outcome, string Output)> RunAsync(Stream upstream)

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Collections.Concurrent;
-using Akka.Streams;
 using Mix2Api.Actors.Credentials;
 using Mix2Api.Actors.Sessions;
 using Mix2Api.Host.Diagnostics;
@@ -38,7 +37,7 @@ public sealed class ChatCompletionsEndpoint(
     DynamicUpstreamBase dynamicBase,
     ShutdownCoordinator shutdown,
     LiveStreams liveStreams,
-    IMaterializer materializer,
+    GraphHostPool graphs,
     TimeProvider time,
     ILogger<ChatCompletionsEndpoint> log)
 {
@@ -239,10 +238,10 @@ public sealed class ChatCompletionsEndpoint(
         var turnParts = new ChatTurn.Parts(output, tools.CreateTransform(),
             _turnDefaults with { LegacyFunctions = tools.Legacy, PromptTokenEstimate = promptEstimate, StopSequences = request.Stop },
             new GraphObserver(httpResponse, turn, log));
-        var run = Graph(dialect, stream).Run(upstreamCall.OpenAsync, turnParts, httpResponse.BodyWriter, materializer);
-        // Registered after materializing: a token already cancelled runs its callback at once.
-        using var onClientAbort = context.RequestAborted.Register(static s => ((UniqueKillSwitch)s!).Abort(new ClientAbortedException()), run.KillSwitch);
-        using var onShutdown = shutdown.Token.Register(static s => ((UniqueKillSwitch)s!).Abort(new NodeShuttingDownException()), run.KillSwitch);
+        var run = Graph(dialect, stream).Run(upstreamCall.OpenAsync, turnParts, httpResponse.BodyWriter, graphs);
+        // A token already cancelled runs its callback at once; an abort before the graph started is applied when it starts.
+        using var onClientAbort = context.RequestAborted.Register(static s => ((ChatStreamRun)s!).Abort(new ClientAbortedException()), run);
+        using var onShutdown = shutdown.Token.Register(static s => ((ChatStreamRun)s!).Abort(new NodeShuttingDownException()), run);
         var decision = await run.EndAsync();
         live?.Closing();
 

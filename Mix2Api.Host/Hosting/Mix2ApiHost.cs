@@ -12,6 +12,7 @@ using Mix2Api.Host.Traces;
 using Mix2Api.Host.Endpoints;
 using Mix2Api.Host.Simulator;
 using Mix2Api.Host.Upstream;
+using Mix2Api.Streams.Graph;
 using Serilog;
 using Serilog.Events;
 using Serilog.Formatting.Json;
@@ -142,8 +143,9 @@ public static class Mix2ApiHost
         services.AddSingleton<RequestReporter>();
         AddOperations(services, settings, adminAddress);
         services.AddSingleton<UpstreamClient>();
-        // The request graphs run on the node's one actor system (Akka.Hosting's "mix2api"), one materializer for all.
-        services.AddSingleton<IMaterializer>(sp => sp.GetRequiredService<ActorSystem>().Materializer(namePrefix: "chat"));
+        // The request graphs run on the node's one actor system (Akka.Hosting's "mix2api"), one materializer for all,
+        // inside a few long-lived interpreters (one per core) rather than an actor per request.
+        services.AddSingleton(sp => new GraphHostPool(sp.GetRequiredService<ActorSystem>().Materializer(namePrefix: "chat")));
         services.AddSingleton<DynamicUpstreamBase>();
         var actors = simulator is null ? settings.Actors
             : settings.Actors with { Token = settings.Actors.Token with { ApiBase = simulator.BaseUrl.ToString() } };
@@ -174,8 +176,8 @@ public static class Mix2ApiHost
         _ = app.Services.GetRequiredService<ShutdownCoordinator>();
         _ = app.Services.GetRequiredService<IdleMemoryTrim>();
         _ = app.Services.GetRequiredService<ActorsMetrics>();
-        // Materialize with the node, not on the first request.
-        _ = app.Services.GetRequiredService<IMaterializer>();
+        // Start the graph hosts with the node, not on the first request.
+        _ = app.Services.GetRequiredService<GraphHostPool>();
         return app;
     }
 

@@ -23,11 +23,16 @@ namespace Mix2Api.Streams.Graph;
 public static class ChatTurn
 {
     /// <summary>
-    /// One request's turn: what the stage encodes into and with. An attribute, so a pre-built graph
-    /// (<see cref="ChatStreamGraph"/>) gets it at materialization instead of being rebuilt per request.
+    /// One request's turn: what the stage encodes into and with, and the <see cref="StreamOutcome"/> it records into.
+    /// An attribute, so a pre-built graph (<see cref="ChatStreamGraph"/>) gets it at materialization instead of
+    /// being rebuilt per request.
     /// </summary>
     public sealed record Parts(IChatOutput Output, IToolTransform Transform, ChatTurnOptions Options, IChatStreamObserver? Observer = null)
-        : Attributes.IAttribute;
+        : Attributes.IAttribute
+    {
+        /// <summary>What the turn saw; the stage's materialized value, there before the graph runs.</summary>
+        public StreamOutcome Outcome { get; } = new();
+    }
 
     /// <summary>The stage bound to one request's parts.</summary>
     public static Flow<UiFrameBatch, PooledBytes, StreamOutcome> Create(IChatOutput output, IToolTransform transform,
@@ -48,8 +53,7 @@ public static class ChatTurn
         public override ILogicAndMaterializedValue<StreamOutcome> CreateLogicAndMaterializedValue(Attributes inheritedAttributes)
         {
             var parts = RequestPart.Required<Parts>(inheritedAttributes);
-            var outcome = new StreamOutcome();
-            return new LogicAndMaterializedValue<StreamOutcome>(new Logic(this, parts, outcome), outcome);
+            return new LogicAndMaterializedValue<StreamOutcome>(new Logic(this, parts, parts.Outcome), parts.Outcome);
         }
 
         private sealed class Logic : InAndOutGraphStageLogic

@@ -21,12 +21,16 @@ namespace Mix2Api.Streams.Graph;
 public static class ResponseSink
 {
     /// <summary>
-    /// Where one request's response goes. An attribute, so a pre-built graph (<see cref="ChatStreamGraph"/>)
-    /// gets it at materialization instead of being rebuilt per request.
+    /// Where one request's response goes, and the <see cref="ResponseProgress"/> the sink reports into. An attribute,
+    /// so a pre-built graph (<see cref="ChatStreamGraph"/>) gets it at materialization instead of being rebuilt per request.
     /// </summary>
-    public sealed record Target(PipeWriter Pipe) : Attributes.IAttribute;
+    public sealed record Target(PipeWriter Pipe) : Attributes.IAttribute
+    {
+        /// <summary>The client side's progress; the sink's materialized value, there before the graph runs.</summary>
+        public ResponseProgress Progress { get; } = new();
+    }
 
-    /// <summary>The sink bound to one client's pipe.</summary>
+    /// <summary>The sink bound to one client's pipe (materialize it once: the pipe is one client's).</summary>
     /// <param name="heartbeat">The element the graph injects as a heartbeat (the dialect's keep-alive; OpenAI's comment by default).</param>
     public static Sink<PooledBytes, ResponseProgress> Create(PipeWriter pipe, PooledBytes? heartbeat = null)
         => Create(heartbeat).AddAttributes(new Attributes(new Target(pipe)));
@@ -45,8 +49,7 @@ public static class ResponseSink
         public override ILogicAndMaterializedValue<ResponseProgress> CreateLogicAndMaterializedValue(Attributes inheritedAttributes)
         {
             var target = RequestPart.Required<Target>(inheritedAttributes);
-            var progress = new ResponseProgress();
-            return new LogicAndMaterializedValue<ResponseProgress>(new Logic(this, target.Pipe, progress), progress);
+            return new LogicAndMaterializedValue<ResponseProgress>(new Logic(this, target.Pipe, target.Progress), target.Progress);
         }
 
         private sealed class Logic : InGraphStageLogic

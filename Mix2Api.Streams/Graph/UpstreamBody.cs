@@ -1,18 +1,19 @@
 using System.Buffers;
+using Akka.Streams;
 
 namespace Mix2Api.Streams.Graph;
 
 /// <summary>
-/// One request's upstream response body, shared by the graph's source (<see cref="UpstreamSource"/>),
-/// which opens and reads it, and the endpoint, which settles it after the client's response is closed:
+/// One request's upstream response body, shared by the endpoint, which opens it (<see cref="Open"/>) and settles
+/// it after the client's response is closed, and the graph's source (<see cref="UpstreamSource"/>), which reads it
+/// (an attribute of the graph's materialization):
 /// after a normal finish it reads on to the end of the body (bounded) so the pooled connection is left
 /// clean; otherwise the in-flight read is cancelled at once, which makes the HTTP handler close the
 /// connection. No read is ever abandoned in flight: a read left running on a pooled connection would
 /// consume the next response on it.
 /// </summary>
-public sealed class UpstreamBody : IAsyncDisposable
+public sealed class UpstreamBody : IAsyncDisposable, Attributes.IAttribute
 {
-    private readonly Func<CancellationToken, Task<Stream>> _open;
     private readonly CancellationTokenSource _cts = new();
     private readonly TaskCompletionSource<bool> _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Stream? _stream;
@@ -20,7 +21,32 @@ public sealed class UpstreamBody : IAsyncDisposable
     private byte[]? _inFlightBuffer;
     private int _disposed;
 
-    internal UpstreamBody(Func<CancellationToken, Task<Stream>> open) => _open = open;
+    private UpstreamBody()
+    {
+    }
+
+    /// <summary>
+    /// Starts opening the upstream response now (the endpoint's function: credential, HTTP call, retries; it throws
+    /// the typed failures of <see cref="Supervision"/>), on the caller's thread: the request is on its way while the
+    /// graph is still being handed to its interpreter.
+    /// </summary>
+    public static UpstreamBody Open(Func<CancellationToken, Task<Stream>> open)
+    {
+        var body = new UpstreamBody();
+        try
+        {
+            body.Opening = open(body._cts.Token);
+        }
+        catch (Exception ex)
+        {
+            body.Opening = Task.FromException<Stream>(ex);
+        }
+        if (!body.Opening.IsCompleted) body.Track(body.Opening, null);
+        return body;
+    }
+
+    /// <summary>The open started by <see cref="Open"/>: the response body's stream, or the typed failure.</summary>
+    internal Task<Stream> Opening { get; private set; } = null!;
 
     internal CancellationToken Token => _cts.Token;
 
@@ -28,8 +54,6 @@ public sealed class UpstreamBody : IAsyncDisposable
 
     /// <summary>True once the graph released the body after a normal finish (the drain may read on).</summary>
     public Task<bool> Released => _released.Task;
-
-    internal Task<Stream> OpenAsync() => _open(_cts.Token);
 
     internal void Opened(Stream stream) => _stream = stream;
 

@@ -8,29 +8,18 @@ using Mix2Api.Streams.Supervision;
 namespace Mix2Api.Streams.Graph;
 
 /// <summary>
-/// The request graph's source: opens the upstream response as the graph is materialized (the endpoint's function: credential, HTTP call,
-/// retries; it throws the typed failures of <see cref="Supervision"/>) and emits one element per network
-/// read, in a pooled buffer. A read is started only on demand, so the upstream is never read faster than the
-/// client drains. Each read first waits with an empty buffer (a zero-byte read) and rents its buffer only
-/// once data is there, so a stream waiting on a quiet upstream holds no buffer. Materializes the
-/// <see cref="UpstreamBody"/>, which the endpoint settles after the client's response is closed.
+/// The request graph's source: reads the upstream response its <see cref="UpstreamBody"/> attribute is opening and
+/// emits one element per network read, in a pooled buffer. A read is started only on demand, so the upstream is never
+/// read faster than the client drains. Each read first waits with an empty buffer (a zero-byte read) and rents its
+/// buffer only once data is there, so a stream waiting on a quiet upstream holds no buffer. Materializes the body,
+/// which the endpoint settles after the client's response is closed.
 /// </summary>
 public static class UpstreamSource
 {
     /// <summary>Largest single read; a network read rarely brings more.</summary>
     public const int ReadBufferBytes = 16 * 1024;
 
-    /// <summary>
-    /// How one request opens its upstream response. An attribute, so a pre-built graph
-    /// (<see cref="ChatStreamGraph"/>) gets it at materialization instead of being rebuilt per request.
-    /// </summary>
-    public sealed record Opener(Func<CancellationToken, Task<Stream>> Open) : Attributes.IAttribute;
-
-    /// <summary>The source bound to one request's opener.</summary>
-    public static Source<PooledBytes, UpstreamBody> Create(Func<CancellationToken, Task<Stream>> open)
-        => Create().AddAttributes(new Attributes(new Opener(open)));
-
-    /// <summary>The source taking its <see cref="Opener"/> from the attributes it is materialized with.</summary>
+    /// <summary>The source taking its <see cref="UpstreamBody"/> from the attributes it is materialized with.</summary>
     public static Source<PooledBytes, UpstreamBody> Create()
         => Source.FromGraph(new UpstreamSourceStage()).Named("UpstreamSource");
 
@@ -42,21 +31,8 @@ public static class UpstreamSource
 
         public override ILogicAndMaterializedValue<UpstreamBody> CreateLogicAndMaterializedValue(Attributes inheritedAttributes)
         {
-            var opener = RequestPart.Required<Opener>(inheritedAttributes);
-            var body = new UpstreamBody(opener.Open);
-            // Opened here, on the materializing thread: the upstream request is on its way while the graph's actor
-            // is still being scheduled, instead of after it started (one thread hop less before the first byte).
-            Task<Stream> opening;
-            try
-            {
-                opening = body.OpenAsync();
-            }
-            catch (Exception ex)
-            {
-                opening = Task.FromException<Stream>(ex);
-            }
-            if (!opening.IsCompleted) body.Track(opening, null);
-            return new LogicAndMaterializedValue<UpstreamBody>(new Logic(this, body, opening), body);
+            var body = RequestPart.Required<UpstreamBody>(inheritedAttributes);
+            return new LogicAndMaterializedValue<UpstreamBody>(new Logic(this, body, body.Opening), body);
         }
 
         private sealed class Logic : OutGraphStageLogic

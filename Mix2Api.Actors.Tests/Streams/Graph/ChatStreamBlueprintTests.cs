@@ -32,7 +32,7 @@ public sealed class ChatStreamBlueprintTests
             var output = new OpenAiSseWriter(GraphRun.Identity, includeUsage: false, legacyFunctions: false);
             var reading = GraphRun.ReadToEndAsync(pipe.Reader);
             var run = graph.Run(_ => Task.FromResult<Stream>(Upstream($"answer{i}")),
-                new ChatTurn.Parts(output, PassThroughTransform.Instance, new ChatTurnOptions()), pipe.Writer, StreamsTestSystem.Materializer);
+                new ChatTurn.Parts(output, PassThroughTransform.Instance, new ChatTurnOptions()), pipe.Writer, StreamsTestSystem.Hosts);
             var decision = await run.EndAsync();
             await pipe.Writer.CompleteAsync();
             await run.Upstream.DisposeAsync();
