@@ -35,12 +35,13 @@ public sealed class GraphRun
     public Pipe Pipe { get; }
     public IChatOutput Output { get; }
     /// <summary>Materializes the graph over <paramref name="upstream"/>; the caller drives the pipe's reader.</summary>
-    public ChatStreamRun Start(Stream upstream) => Start(_ => Task.FromResult(upstream));
+    public ChatStreamRun Start(Stream upstream, GraphHostPool? hosts = null) => Start(_ => Task.FromResult(upstream), hosts);
 
-    public ChatStreamRun Start(Func<CancellationToken, Task<Stream>> open) => new ChatStreamGraph(_settings, heartbeats: _stream).Run(
+    /// <summary>Materializes the graph on <paramref name="hosts"/> (the test system's by default).</summary>
+    public ChatStreamRun Start(Func<CancellationToken, Task<Stream>> open, GraphHostPool? hosts = null) => new ChatStreamGraph(_settings, heartbeats: _stream).Run(
         open,
         new ChatTurn.Parts(Output, _transform, new ChatTurnOptions { PromptTokenEstimate = _promptEstimate, MaxBadFrames = _settings.MaxBadFrames }),
-        Pipe.Writer, StreamsTestSystem.Hosts);
+        Pipe.Writer, hosts ?? StreamsTestSystem.Hosts);
 
     /// <summary>Runs the graph to its end while draining the pipe; returns the decision, what the turn saw, and all the client got.</summary>
     public async Task<(ExitDecision Decision, StreamOutcome Outcome, string Output)> RunAsync(Stream upstream)
