@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text.Json.Nodes;
 using Mix2Api.Tests.Support;
 
@@ -33,23 +34,26 @@ public sealed class OpenApiDocumentTests : IAsyncLifetime
         Assert.Equal(["/", "/health", "/health/live", "/health/ready", "/metrics", "/v1/chat/completions", "/v1/messages", "/v1/messages/count_tokens", "/v1/models"],
             paths.Select(p => p.Key).Order(StringComparer.Ordinal));
 
-        var chat = paths["/v1/chat/completions"]!["post"]!;
-        Assert.Equal("#/components/schemas/ChatCompletionRequestSchema",
-            chat["requestBody"]!["content"]!["application/json"]!["schema"]!["$ref"]!.GetValue<string>());
-        var ok = chat["responses"]!["200"]!["content"]!;
-        Assert.Equal("#/components/schemas/ChatCompletionChunkSchema", ok["text/event-stream"]!["schema"]!["$ref"]!.GetValue<string>());
-        Assert.NotNull(ok["application/json"]!["schema"]!["properties"]!["choices"]);
-        foreach (var status in new[] { "400", "401", "413", "429", "500", "502", "503", "504" })
-            Assert.Equal("#/components/schemas/ErrorEnvelopeSchema",
-                chat["responses"]![status]!["content"]!["application/json"]!["schema"]!["$ref"]!.GetValue<string>());
+        string[] streamErrors = ["400", "401", "413", "415", "429", "500", "502", "503", "504"];
+        foreach (var path in new[] { "/v1/chat/completions", "/" })
+        {
+            var chat = paths[path]!["post"]!;
+            Assert.Equal("#/components/schemas/ChatCompletionRequestSchema",
+                chat["requestBody"]!["content"]!["application/json"]!["schema"]!["$ref"]!.GetValue<string>());
+            var ok = chat["responses"]!["200"]!["content"]!;
+            Assert.Equal("#/components/schemas/ChatCompletionChunkSchema", ok["text/event-stream"]!["schema"]!["$ref"]!.GetValue<string>());
+            Assert.NotNull(ok["application/json"]!["schema"]!["properties"]!["choices"]);
+            Assert.Equal(streamErrors, ErrorStatuses(chat, "ErrorEnvelopeSchema"));
+        }
 
         var messages = paths["/v1/messages"]!["post"]!;
         Assert.Equal("#/components/schemas/AnthropicMessageRequestSchema",
             messages["requestBody"]!["content"]!["application/json"]!["schema"]!["$ref"]!.GetValue<string>());
         Assert.Equal("#/components/schemas/AnthropicStreamEventSchema",
             messages["responses"]!["200"]!["content"]!["text/event-stream"]!["schema"]!["$ref"]!.GetValue<string>());
-        Assert.Equal("#/components/schemas/AnthropicErrorEnvelopeSchema",
-            messages["responses"]!["401"]!["content"]!["application/json"]!["schema"]!["$ref"]!.GetValue<string>());
+        Assert.Equal(streamErrors, ErrorStatuses(messages, "AnthropicErrorEnvelopeSchema"));
+        Assert.Equal(["400", "401", "413", "415"], ErrorStatuses(paths["/v1/messages/count_tokens"]!["post"]!, "AnthropicErrorEnvelopeSchema"));
+        Assert.Equal(["401"], ErrorStatuses(paths["/v1/models"]!["get"]!, "ErrorEnvelopeSchema"));
 
         var schemas = doc["components"]!["schemas"]!;
         Assert.Equal(["message", "type", "code", "param"], schemas["ErrorSchema"]!["properties"]!.AsObject().Select(p => p.Key));
@@ -60,6 +64,49 @@ public sealed class OpenApiDocumentTests : IAsyncLifetime
         Assert.Equal(["model", "messages"], request["required"]!.AsArray().Select(n => n!.GetValue<string>()));
         Assert.NotNull(request["properties"]!["stream_options"]);
         Assert.Null(doc["servers"]);
+    }
+
+    // 404 and 405 answer what no operation describes, so the document says them once (OpenApiSetup.UndocumentedAnswers);
+    // this holds it to what the node does: every described path refuses a method it does not describe, naming the ones it does.
+    [Fact]
+    public async Task The_document_says_what_an_unknown_path_or_method_answers_and_the_node_answers_that()
+    {
+        var doc = await ServedAsync();
+        var description = doc["info"]!["description"]!.GetValue<string>();
+        Assert.Contains("404 (code not_found)", description);
+        Assert.Contains("405 (code method_not_allowed) with an Allow header", description);
+
+        foreach (var (path, item) in doc["paths"]!.AsObject())
+        {
+            var described = item!.AsObject().Select(m => m.Key.ToUpperInvariant()).Order(StringComparer.Ordinal).ToList();
+            Assert.DoesNotContain("DELETE", described);
+            Assert.All(item.AsObject(), m => Assert.Null(m.Value!["responses"]!["404"] ?? m.Value["responses"]!["405"]));
+
+            var refused = await _broker.Client.DeleteAsync(path.TrimStart('/'));
+
+            Assert.Equal(HttpStatusCode.MethodNotAllowed, refused.StatusCode);
+            Assert.Equal(described, refused.Content.Headers.Allow.Order(StringComparer.Ordinal));
+            var error = JsonNode.Parse(await refused.Content.ReadAsStringAsync())!["error"]!;
+            Assert.Equal(path.StartsWith("/v1/messages", StringComparison.Ordinal) ? "invalid_request_error" : "method_not_allowed",
+                (error["code"] ?? error["type"])!.GetValue<string>());
+        }
+
+        var unknown = await _broker.Client.GetAsync("v1/unknown");
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal("not_found", JsonNode.Parse(await unknown.Content.ReadAsStringAsync())!["error"]!["code"]!.GetValue<string>());
+    }
+
+    /// <summary>The operation's error statuses in order, each checked to be the given envelope as JSON.</summary>
+    private static List<string> ErrorStatuses(JsonNode operation, string envelope)
+    {
+        var statuses = new List<string>();
+        foreach (var (status, response) in operation["responses"]!.AsObject())
+        {
+            if (status == "200") continue;
+            Assert.Equal($"#/components/schemas/{envelope}", response!["content"]!["application/json"]!["schema"]!["$ref"]!.GetValue<string>());
+            statuses.Add(status);
+        }
+        return statuses;
     }
 
     private static string RepoRoot()

@@ -10,6 +10,13 @@ public static class OpenApiSetup
 {
     public const string Route = "/openapi/v1.json";
 
+    /// <summary>
+    /// 404 and 405 answer requests that no operation here describes (a path or method not in the document), so they are
+    /// said once for the whole document, not listed under the operations, which never answer them.
+    /// </summary>
+    public const string UndocumentedAnswers =
+        "An unknown path answers 404 (code not_found) and a method a path does not serve answers 405 (code method_not_allowed) with an Allow header, in the same envelopes.";
+
     /// <summary>Operation id prefix of the chat routes.</summary>
     public const string ChatOperation = "createChatCompletion";
 
@@ -26,7 +33,8 @@ public static class OpenApiSetup
             o.AddDocumentTransformer((document, _, _) =>
             {
                 document.Info = new() { Title = "Mix2Api", Version = "v1",
-                    Description = "OpenAI Chat Completions adapter (SPEC §1), also serving the Anthropic Messages API. Errors use the OpenAI envelope; every response carries x-request-id." };
+                    Description = "OpenAI Chat Completions adapter (SPEC §1), also serving the Anthropic Messages API. Errors use the OpenAI envelope "
+                        + "(the Anthropic one under /v1/messages); every response carries x-request-id. " + UndocumentedAnswers };
                 document.Servers?.Clear();
                 return Task.CompletedTask;
             });
@@ -46,22 +54,25 @@ public static class OpenApiSetup
         });
     }
 
-    /// <summary>Chat: the request body, the JSON answer, the SSE chunk, and every error status it can answer.</summary>
+    /// <summary>
+    /// Chat: the request body, the JSON answer, the SSE chunk, and every error status it can answer (415: routing
+    /// refuses a body not sent as application/json, and RouteErrors answers it in the route's envelope).
+    /// </summary>
     public static RouteHandlerBuilder DescribeChat(this RouteHandlerBuilder route) => route
         .Accepts<ChatCompletionRequestSchema>("application/json")
         .Produces<ChatCompletionChunkSchema>(200, "text/event-stream")
-        .Errors(400, 401, 413, 429, 500, 502, 503, 504);
+        .Errors(400, 401, 413, 415, 429, 500, 502, 503, 504);
 
     /// <summary>Anthropic Messages: its request, the message object or its SSE events, and its error envelope.</summary>
     public static RouteHandlerBuilder DescribeAnthropicMessages(this RouteHandlerBuilder route) => route
         .Accepts<AnthropicMessageRequestSchema>("application/json")
         .Produces<AnthropicStreamEventSchema>(200, "text/event-stream")
-        .AnthropicErrors(400, 401, 413, 429, 500, 502, 503, 504);
+        .AnthropicErrors(400, 401, 413, 415, 429, 500, 502, 503, 504);
 
     public static RouteHandlerBuilder DescribeAnthropicCountTokens(this RouteHandlerBuilder route) => route
         .Accepts<AnthropicMessageRequestSchema>("application/json")
         .Produces<AnthropicTokenCountSchema>(200, "application/json")
-        .AnthropicErrors(400, 401);
+        .AnthropicErrors(400, 401, 413, 415);
 
     private static RouteHandlerBuilder AnthropicErrors(this RouteHandlerBuilder route, params int[] statuses)
     {

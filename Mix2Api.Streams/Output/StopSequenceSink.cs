@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace Mix2Api.Streams.Output;
 
 /// <summary>
@@ -9,17 +7,25 @@ namespace Mix2Api.Streams.Output;
 /// as when generation stops) the text before it goes out and the rest of the answer is dropped (<see cref="Matched"/>
 /// tells the turn to end). A match may span any number of deltas. Tool-call arguments and reasoning are never searched: they only release the text held before them.
 /// </summary>
+/// <remarks>
+/// Per delta nothing is allocated: a delta with nothing held before it is searched where it is; otherwise the held
+/// text and the delta are joined in one reusable window (grown only when a delta is larger than any before), so the
+/// text before a match or the held tail still goes out as one delta.
+/// </remarks>
 public sealed class StopSequenceSink : IChatSink
 {
     private readonly IChatSink _inner;
     private readonly string[] _stops;
-    private readonly StringBuilder _held = new();
+    // The held-back text is _window[.._held]; it is always shorter than the longest sequence.
+    private char[] _window;
+    private int _held;
 
     /// <param name="stops">The request's sequences; empty ones are ignored.</param>
     public StopSequenceSink(IChatSink inner, IReadOnlyList<string> stops)
     {
         _inner = inner;
         _stops = stops.Where(s => s.Length > 0).Distinct(StringComparer.Ordinal).ToArray();
+        _window = new char[Math.Max(16, 2 * _stops.Select(s => s.Length).DefaultIfEmpty(0).Max())];
     }
 
     /// <summary>The sequence that ended the answer, or null.</summary>
@@ -38,8 +44,13 @@ public sealed class StopSequenceSink : IChatSink
             _inner.Content(text);
             return;
         }
-        _held.Append(text);
-        var pending = _held.ToString();
+        var pending = text;
+        if (_held > 0)
+        {
+            if (_held + text.Length > _window.Length) Array.Resize(ref _window, Math.Max(2 * _window.Length, _held + text.Length));
+            text.CopyTo(_window.AsSpan(_held));
+            pending = _window.AsSpan(0, _held + text.Length);
+        }
         // The first sequence the model completes wins, as when generation stops at it (on a tie, the longer one).
         int at = -1, end = int.MaxValue;
         foreach (var stop in _stops)
@@ -48,15 +59,17 @@ public sealed class StopSequenceSink : IChatSink
             if (i < 0 || i + stop.Length > end || (i + stop.Length == end && i > at)) continue;
             (at, end, Matched) = (i, i + stop.Length, stop);
         }
-        _held.Clear();
         if (Matched is not null)
         {
-            if (at > 0) _inner.Content(pending.AsSpan(0, at));
+            _held = 0;
+            if (at > 0) _inner.Content(pending[..at]);
             return;
         }
         var keep = HeldBack(pending);
-        if (pending.Length > keep) _inner.Content(pending.AsSpan(0, pending.Length - keep));
-        _held.Append(pending, pending.Length - keep, keep);
+        if (pending.Length > keep) _inner.Content(pending[..^keep]);
+        // May overlap when pending is the window itself: span copies are memmove.
+        pending[^keep..].CopyTo(_window);
+        _held = keep;
     }
 
     public void Reasoning(ReadOnlySpan<char> text)
@@ -82,21 +95,21 @@ public sealed class StopSequenceSink : IChatSink
     /// <summary>The answer ended (or something else interrupts the text): what was held back was not a sequence after all.</summary>
     public void Flush()
     {
-        if (_held.Length == 0) return;
-        var rest = _held.ToString();
-        _held.Clear();
-        _inner.Content(rest);
+        if (_held == 0) return;
+        var held = _held;
+        _held = 0;
+        _inner.Content(_window.AsSpan(0, held));
     }
 
     /// <summary>The length of the longest end of <paramref name="text"/> that a sequence starts with (shorter than the sequence).</summary>
-    private int HeldBack(string text)
+    private int HeldBack(ReadOnlySpan<char> text)
     {
         var longest = 0;
         foreach (var stop in _stops)
         {
             for (var n = Math.Min(stop.Length - 1, text.Length); n > longest; n--)
             {
-                if (text.AsSpan(text.Length - n).SequenceEqual(stop.AsSpan(0, n)))
+                if (text[^n..].SequenceEqual(stop.AsSpan(0, n)))
                 {
                     longest = n;
                     break;
