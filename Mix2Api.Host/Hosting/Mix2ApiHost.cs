@@ -71,6 +71,10 @@ public static class Mix2ApiHost
         Log.Logger = logger;
         builder.Logging.ClearProviders();
         builder.Logging.AddSerilog(logger, dispose: true);
+        // Off, not Warning: ASP.NET Core hosting starts an Activity and a log scope for every request whenever its
+        // category is enabled at any level, for its own request-start/finish lines, which request.completed replaces.
+        // Bound to Serilog's provider: AddSerilog adds a provider rule (all categories, Trace) that outranks a rule without one.
+        builder.Logging.AddFilter<Serilog.Extensions.Logging.SerilogLoggerProvider>("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
 
         var urls = builder.Configuration["urls"] is { Length: > 0 } u ? u : builder.Configuration["ASPNETCORE_URLS"];
         ListenUrls? chatUrls = null;
