@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Mix2Api.Host.OpenApi;
 using Mix2Api.Tests.Support;
 
 namespace Mix2Api.Tests.Host;
@@ -91,9 +92,18 @@ public sealed class OpenApiDocumentTests : IAsyncLifetime
                 (error["code"] ?? error["type"])!.GetValue<string>());
         }
 
-        var unknown = await _broker.Client.GetAsync("v1/unknown");
-        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
-        Assert.Equal("not_found", JsonNode.Parse(await unknown.Content.ReadAsStringAsync())!["error"]!["code"]!.GetValue<string>());
+        // The document's own path too, although its last segment looks like a file name.
+        var document = await _broker.Client.PostAsync(OpenApiSetup.Route.TrimStart('/'), new StringContent("{}"));
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, document.StatusCode);
+        Assert.Equal(["GET"], document.Content.Headers.Allow);
+        Assert.Equal("method_not_allowed", JsonNode.Parse(await document.Content.ReadAsStringAsync())!["error"]!["code"]!.GetValue<string>());
+
+        foreach (var path in new[] { "v1/unknown", "v1/unknown.json" })
+        {
+            var unknown = await _broker.Client.GetAsync(path);
+            Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+            Assert.Equal("not_found", JsonNode.Parse(await unknown.Content.ReadAsStringAsync())!["error"]!["code"]!.GetValue<string>());
+        }
     }
 
     /// <summary>The operation's error statuses in order, each checked to be the given envelope as JSON.</summary>

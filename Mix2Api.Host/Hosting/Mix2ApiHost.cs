@@ -277,6 +277,8 @@ public static class Mix2ApiHost
         app.MapGet("/metrics", Described(metrics.WriteAsync)).WithName("metrics")
             .WithSummary("Prometheus text exposition").Produces<string>(200, "text/plain");
         app.MapOpenApi(OpenApiSetup.Route).WithName("openapi");
-        app.MapFallback(RouteErrors.NotFoundAsync);
+        // Every path, not MapFallback's default {*path:nonfile}: a path whose last segment has a dot (/openapi/v1.json)
+        // would otherwise miss the fallback and get a bare 404 for a method it does not allow.
+        app.MapFallback("{*path}", RouteErrors.NotFoundAsync);
     }
 }
