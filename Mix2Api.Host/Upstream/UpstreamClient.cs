@@ -94,6 +94,9 @@ public sealed class UpstreamClient : IDisposable
         {
             throw new UpstreamConnectException(timedOut: false, ex.HttpRequestError.ToString(), ex);
         }
+        // The connection keeps this request until the response ends, minutes for a stream: let go of the body (1 KB and
+        // up per open stream). Whatever the handler may still be sending, it reads from its own reference.
+        request.Content = null;
 
         var status = (int)response.StatusCode;
         if (status is >= 200 and < 300)
