@@ -51,7 +51,11 @@ public sealed class AbortSwitch : Attributes.IAttribute
             private readonly AbortSwitchStage<T> _stage;
             private readonly AbortSwitch _switch;
 
-            public Logic(AbortSwitchStage<T> stage, AbortSwitch abortSwitch) : base(stage.Shape)
+            protected override object LogSource => "AbortSwitch";
+
+            // Port counts, not the shape: Akka's shape constructor formats the shape into a log-source string for every
+            // request's logic; the stage's name (LogSource) serves instead.
+            public Logic(AbortSwitchStage<T> stage, AbortSwitch abortSwitch) : base(inCount: 1, outCount: 1)
             {
                 _stage = stage;
                 _switch = abortSwitch;

@@ -76,7 +76,11 @@ public static class ChatTurn
             private string? _upstreamFinishReason;
             private UsageFigures? _upstreamUsage;
 
-            public Logic(ChatTurnStage stage, Parts parts, StreamOutcome outcome) : base(stage.Shape)
+            protected override object LogSource => "ChatTurn";
+
+            // Port counts, not the shape: Akka's shape constructor formats the shape into a log-source string for every
+            // request's logic; the stage's name (LogSource) serves instead.
+            public Logic(ChatTurnStage stage, Parts parts, StreamOutcome outcome) : base(inCount: 1, outCount: 1)
             {
                 _stage = stage;
                 _outcome = outcome;

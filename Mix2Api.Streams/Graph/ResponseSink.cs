@@ -63,7 +63,11 @@ public static class ResponseSink
             private bool _answered;
             private bool _finishing;
 
-            public Logic(ResponseSinkStage stage, PipeWriter pipe, ResponseProgress progress) : base(stage.Shape)
+            protected override object LogSource => "ResponseSink";
+
+            // Port counts, not the shape: Akka's shape constructor formats the shape into a log-source string for every
+            // request's logic; the stage's name (LogSource) serves instead.
+            public Logic(ResponseSinkStage stage, PipeWriter pipe, ResponseProgress progress) : base(inCount: 1, outCount: 0)
             {
                 _in = stage._in;
                 _pipe = pipe;

@@ -47,7 +47,11 @@ public static class UpstreamSource
             private bool _reading;
             private volatile bool _stopped;
 
-            public Logic(UpstreamSourceStage stage, UpstreamBody body, Task<Stream> opening) : base(stage.Shape)
+            protected override object LogSource => "UpstreamSource";
+
+            // Port counts, not the shape: Akka's shape constructor formats the shape into a log-source string for every
+            // request's logic; the stage's name (LogSource) serves instead.
+            public Logic(UpstreamSourceStage stage, UpstreamBody body, Task<Stream> opening) : base(inCount: 0, outCount: 1)
             {
                 _out = stage._out;
                 _body = body;

@@ -37,7 +37,11 @@ public static class UiFrameDecoding
             private List<UiFrame>? _frames;
             private bool _answered;
 
-            public Logic(UiFrameDecodingStage stage) : base(stage.Shape)
+            protected override object LogSource => "UiFrameDecoding";
+
+            // Port counts, not the shape: Akka's shape constructor formats the shape into a log-source string for every
+            // request's logic; the stage's name (LogSource) serves instead.
+            public Logic(UiFrameDecodingStage stage) : base(inCount: 1, outCount: 1)
             {
                 _stage = stage;
                 _parser = new SseEventParser(stage._maxFrameBytes);
