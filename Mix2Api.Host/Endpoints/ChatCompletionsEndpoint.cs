@@ -173,7 +173,12 @@ public sealed class ChatCompletionsEndpoint(
         upstreamBody = default; // the call holds it until sent; a stream can stay open for minutes
         try
         {
-            await RunGraphAsync(context, report, dialect, request, stream, tools!, turn, upstreamCall, promptEstimate, live);
+            var running = RunGraphAsync(context, report, dialect, request, stream, tools!, turn, upstreamCall, promptEstimate, live);
+            // This frame's copies of the parsed request (the whole conversation, often hundreds of KB) and its tools go
+            // too: RunGraphAsync has built its output, transform and turn from them before its first await.
+            request = null;
+            tools = null;
+            await running;
         }
         finally
         {
@@ -239,6 +244,9 @@ public sealed class ChatCompletionsEndpoint(
             _turnDefaults with { LegacyFunctions = tools.Legacy, PromptTokenEstimate = promptEstimate, StopSequences = request.Stop },
             new GraphObserver(httpResponse, turn, log));
         var run = Graph(dialect, stream).Run(upstreamCall.OpenAsync, turnParts, httpResponse.BodyWriter, graphs);
+        // Parameters live as long as this method's state machine, the whole stream: let go of the parsed request.
+        request = null!;
+        tools = null!;
         // A token already cancelled runs its callback at once; an abort before the graph started is applied when it starts.
         using var onClientAbort = context.RequestAborted.Register(static s => ((ChatStreamRun)s!).Abort(new ClientAbortedException()), run);
         using var onShutdown = shutdown.Token.Register(static s => ((ChatStreamRun)s!).Abort(new NodeShuttingDownException()), run);

@@ -64,7 +64,7 @@ public sealed class UpstreamClient : IDisposable
         using var request = new HttpRequestMessage(HttpMethod.Post, url)
         {
             Version = HttpVersion.Version11,
-            Content = new ReadOnlyMemoryContent(body),
+            Content = new UpstreamBodyContent(body),
         };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         var h = request.Headers;
