@@ -17,9 +17,6 @@ public sealed class GraphHostPool
         for (var i = 0; i < _hosts.Length; i++) _hosts[i] = GraphHost.Start(materializer);
     }
 
-    /// <summary>How many hosts the pool spreads graphs over.</summary>
-    public int Size => _hosts.Length;
-
     /// <summary>Runs <paramref name="graph"/> on the next host.</summary>
     public void Run(IHostedGraph graph) => _hosts[(int)((uint)Interlocked.Increment(ref _next) % (uint)_hosts.Length)].Post(graph);
 }

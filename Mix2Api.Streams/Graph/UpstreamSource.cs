@@ -32,14 +32,13 @@ public static class UpstreamSource
         public override ILogicAndMaterializedValue<UpstreamBody> CreateLogicAndMaterializedValue(Attributes inheritedAttributes)
         {
             var body = RequestPart.Required<UpstreamBody>(inheritedAttributes);
-            return new LogicAndMaterializedValue<UpstreamBody>(new Logic(this, body, body.Opening), body);
+            return new LogicAndMaterializedValue<UpstreamBody>(new Logic(this, body), body);
         }
 
         private sealed class Logic : OutGraphStageLogic
         {
             private readonly Outlet<PooledBytes> _out;
             private readonly UpstreamBody _body;
-            private readonly Task<Stream> _opening;
             private Action<Task<Stream>>? _onOpened;
             private Action<Task<int>>? _onReadable;
             private Action<(Task<int> Read, byte[] Buffer)>? _onRead;
@@ -51,11 +50,10 @@ public static class UpstreamSource
 
             // Port counts, not the shape: Akka's shape constructor formats the shape into a log-source string for every
             // request's logic; the stage's name (LogSource) serves instead.
-            public Logic(UpstreamSourceStage stage, UpstreamBody body, Task<Stream> opening) : base(inCount: 0, outCount: 1)
+            public Logic(UpstreamSourceStage stage, UpstreamBody body) : base(inCount: 0, outCount: 1)
             {
                 _out = stage._out;
                 _body = body;
-                _opening = opening;
                 SetHandler(_out, this);
             }
 
@@ -64,7 +62,7 @@ public static class UpstreamSource
                 _onOpened = GetAsyncCallback<Task<Stream>>(OnOpened);
                 _onReadable = GetAsyncCallback<Task<int>>(t => OnReadable(t));
                 _onRead = GetAsyncCallback<(Task<int> Read, byte[] Buffer)>(r => OnRead(r.Read, r.Buffer));
-                var opening = _opening;
+                var opening = _body.Opening;
                 if (opening.IsCompleted)
                 {
                     OnOpened(opening);
