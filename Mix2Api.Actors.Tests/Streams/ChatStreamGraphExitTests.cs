@@ -3,6 +3,7 @@ using System.Text;
 using Mix2Api.Streams.Graph;
 using Mix2Api.Streams.Supervision;
 using Mix2Api.Tests.Support;
+using static Mix2Api.Tests.Support.UiStream;
 
 namespace Mix2Api.Tests.Streams;
 
@@ -13,20 +14,10 @@ namespace Mix2Api.Tests.Streams;
 /// </summary>
 public class ChatStreamGraphExitTests
 {
-    private const string Start = """{"type":"start","messageMetadata":{"sessionId":"s1"}}""";
-    private const string Hello = """{"type":"text-delta","id":"t","delta":"Hello"}""";
-    private const string Finish = """{"type":"finish"}""";
     private static readonly TimeSpan Short = TimeSpan.FromMilliseconds(300);
     private static readonly TimeSpan Long = TimeSpan.FromMinutes(5);
 
     private static MemoryStream Sse(params string[] data) => new(Encoding.UTF8.GetBytes(SseText(data)));
-
-    private static string SseText(params string[] data)
-    {
-        var sb = new StringBuilder();
-        foreach (var d in data) sb.Append("data: ").Append(d).Append("\n\n");
-        return sb.ToString();
-    }
 
     private static async Task<(ExitDecision Decision, StreamOutcome Outcome, ClientTranscript Client)> RunAsync(Stream upstream, GraphSettings? settings = null)
     {

@@ -4,6 +4,7 @@ using Akka.Streams;
 using Mix2Api.Streams.Graph;
 using Mix2Api.Streams.Supervision;
 using Mix2Api.Tests.Support;
+using static Mix2Api.Tests.Support.UiStream;
 
 namespace Mix2Api.Tests.Streams.Graph;
 
@@ -14,9 +15,6 @@ namespace Mix2Api.Tests.Streams.Graph;
 /// </summary>
 public sealed class GraphHostTests : IAsyncLifetime
 {
-    private const string Start = """{"type":"start","messageMetadata":{"sessionId":"s1"}}""";
-    private const string Hello = """{"type":"text-delta","id":"t","delta":"Hello"}""";
-    private const string Finish = """{"type":"finish"}""";
     private static readonly TimeSpan Long = TimeSpan.FromSeconds(30);
 
     private readonly ActorSystem _system = ActorSystem.Create("graph-host-tests", "akka { loglevel = WARNING, stdout-loglevel = WARNING, log-dead-letters = off }");
@@ -30,20 +28,13 @@ public sealed class GraphHostTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _system.Terminate();
 
-    private static string Sse(params string[] data)
-    {
-        var sb = new StringBuilder();
-        foreach (var d in data) sb.Append("data: ").Append(d).Append("\n\n");
-        return sb.ToString();
-    }
-
     [Fact]
     public async Task A_failing_graph_and_one_that_cannot_materialize_end_alone_while_others_on_the_same_interpreter_go_on()
     {
         var hosts = new GraphHostPool(_materializer, hosts: 1);
         var longRun = new GraphRun();
         var longUpstream = new GatedStream();
-        longUpstream.Push(Sse(Start, Hello));
+        longUpstream.Push(SseText(Start, Hello));
         var longReading = GraphRun.ReadToEndAsync(longRun.Pipe.Reader);
         var running = longRun.Start(longUpstream, hosts);
         await longUpstream.Waiting.WaitAsync(Long);
@@ -51,7 +42,7 @@ public sealed class GraphHostTests : IAsyncLifetime
         // Same interpreter: an upstream error frame fails this graph's stages...
         var failing = new GraphRun();
         _ = GraphRun.ReadToEndAsync(failing.Pipe.Reader);
-        var failed = failing.Start(new MemoryStream(Encoding.UTF8.GetBytes(Sse(Start, """{"type":"error","errorText":"boom"}"""))), hosts);
+        var failed = failing.Start(new MemoryStream(Encoding.UTF8.GetBytes(SseText(Start, """{"type":"error","errorText":"boom"}"""))), hosts);
         Assert.Equal(StreamExit.UpstreamErrorFrame, (await failed.EndAsync().WaitAsync(Long)).Exit);
         // ...and a graph whose materialization throws is refused with that failure, as an adapter fault.
         var broken = new BrokenGraph();
@@ -59,7 +50,7 @@ public sealed class GraphHostTests : IAsyncLifetime
         Assert.IsType<InvalidOperationException>(await broken.Refused.Task.WaitAsync(Long));
 
         // The first graph never noticed: it reads on and finishes normally.
-        longUpstream.Push(Sse(Finish, "[DONE]"));
+        longUpstream.Push(SseText(Finish, "[DONE]"));
         longUpstream.End();
         var decision = await running.EndAsync().WaitAsync(Long);
         await longRun.Pipe.Writer.CompleteAsync();
@@ -76,7 +67,7 @@ public sealed class GraphHostTests : IAsyncLifetime
         var hosts = new GraphHostPool(_materializer, hosts: 2);
         var run = new GraphRun();
         var upstream = new GatedStream();
-        upstream.Push(Sse(Start, Hello));
+        upstream.Push(SseText(Start, Hello));
         _ = GraphRun.ReadToEndAsync(run.Pipe.Reader);
         var running = run.Start(upstream, hosts);
         await upstream.Waiting.WaitAsync(Long);
@@ -109,7 +100,7 @@ public sealed class GraphHostTests : IAsyncLifetime
         {
             var run = new GraphRun();
             var reading = GraphRun.ReadToEndAsync(run.Pipe.Reader);
-            var started = run.Start(new MemoryStream(Encoding.UTF8.GetBytes(Sse(Start,
+            var started = run.Start(new MemoryStream(Encoding.UTF8.GetBytes(SseText(Start,
                 $$"""{"type":"text-delta","id":"t","delta":"n{{i}}"}""", Finish, "[DONE]"))), hosts);
             var decision = await started.EndAsync();
             await run.Pipe.Writer.CompleteAsync();
