@@ -188,4 +188,23 @@ public sealed class NorthboundApiTests : IAsyncLifetime
         Assert.Contains("mix2api_session_turns_total{kind=", metrics);
         Assert.Contains("mix2api_session_store_degraded{mode=\"memory\"} 0", metrics);
     }
+
+    [Fact]
+    public async Task Metrics_count_the_bytes_the_node_allocates()
+    {
+        var before = AllocatedBytes(await _broker.Client.GetStringAsync("metrics"));
+        var response = await _broker.Client.SendAsync(ChatRequests.Post(ChatRequests.Body("allocate")));
+        await response.Content.ReadAsStringAsync();
+        var after = AllocatedBytes(await _broker.Client.GetStringAsync("metrics"));
+        // A request and a metrics export allocate kilobytes at the very least: the counter moves with the process.
+        Assert.True(before > 0, $"allocated before: {before}");
+        Assert.True(after - before >= 1024, $"allocated {before} -> {after}");
+    }
+
+    private static double AllocatedBytes(string metrics)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(metrics, @"^dotnet_gc_allocated_bytes_total (\S+)$", System.Text.RegularExpressions.RegexOptions.Multiline);
+        Assert.True(match.Success, "dotnet_gc_allocated_bytes_total is exported");
+        return double.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+    }
 }

@@ -34,14 +34,11 @@ internal sealed class ActorsHostedService(IServiceProvider services, ActorsOptio
         var region = services.GetRequiredService<SessionRegion>();
         var system = services.GetRequiredService<ActorSystem>();
         WarmUpRemoteSerialization(system);
-        var deadline = time.GetUtcNow() + ReadinessWait;
-        while (time.GetUtcNow() < deadline)
+        if (await ProbeLoop.UntilAsync(ct => region.ProbeAsync(TimeSpan.FromSeconds(2), ct), ReadinessWait, ProbeLoop.Pause, time, cancellationToken)
+                .ConfigureAwait(false))
         {
-            if (await region.ProbeAsync(TimeSpan.FromSeconds(2), cancellationToken).ConfigureAwait(false))
-            {
-                log.ClusterNodeUp(Akka.Cluster.Cluster.Get(system).SelfAddress.ToString(), options.Cluster.Channel);
-                return;
-            }
+            log.ClusterNodeUp(Akka.Cluster.Cluster.Get(system).SelfAddress.ToString(), options.Cluster.Channel);
+            return;
         }
         log.ClusterNotReady((int)ReadinessWait.TotalSeconds, options.Cluster.SeedNodes.Count == 0 ? "none" : string.Join(",", options.Cluster.SeedNodes));
     }

@@ -83,17 +83,26 @@ function voluntarySwitches(pid) {
 }
 const selfCpuMs = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
 
-/** CPU of the broker, the upstream and this process, and both cores' load, over one phase. */
-function meter(broker, upstream) {
+/** Bytes the broker has allocated since it started (its /metrics), NaN when it does not say. */
+async function allocatedBytes(broker) {
+  const m = /^dotnet_gc_allocated_bytes_total (\S+)$/m.exec(await get(`${broker.base}/metrics`));
+  return m ? Number(m[1]) : NaN;
+}
+
+/** CPU of the broker, the upstream and this process, both cores' load and the broker's allocations, over one phase. */
+async function meter(broker, upstream) {
+  const a0 = await allocatedBytes(broker);
   const v0 = voluntarySwitches(broker.pid);
   const b0 = cpuMs(broker.pid), u0 = cpuMs(upstream.pid), s0 = selfCpuMs(), c0 = coreTicks(), t0 = Date.now();
-  return () => {
+  return async () => {
     const c1 = coreTicks();
     const wall = Date.now() - t0;
     const core = (i) => (c1[i] && c0[i] ? (100 * (c1[i].busy - c0[i].busy)) / Math.max(1, c1[i].total - c0[i].total) : NaN);
     const brokerMs = cpuMs(broker.pid) - b0;
+    const switches = voluntarySwitches(broker.pid) - v0;
     return {
-      wallMs: wall, brokerMs, switches: voluntarySwitches(broker.pid) - v0, upstreamMs: cpuMs(upstream.pid) - u0, loadgenMs: selfCpuMs() - s0,
+      wallMs: wall, brokerMs, switches, allocatedBytes: (await allocatedBytes(broker)) - a0,
+      upstreamMs: cpuMs(upstream.pid) - u0, loadgenMs: selfCpuMs() - s0,
       brokerCorePct: core(Number(o.brokerCore)), benchCorePct: core(Number(o.benchCore)),
       otherOnBrokerCorePct: core(Number(o.brokerCore)) - (100 * brokerMs) / wall,
     };
@@ -219,7 +228,7 @@ async function ttfb(broker, upstream, seconds, warmup = true) {
   const body = chatBody({ chunks: 20 });
   const d = direct(upstream);
   if (warmup) for (let i = 0; i < o.warmupRequests; i++) { await request(agentB, broker.chat, body, { stream: true }); await request(agentD, d, body, { stream: true }); }
-  const m = meter(broker, upstream);
+  const m = await meter(broker, upstream);
   const b = [], x = [];
   let failures = 0, n = 0, firstError = null;
   const stopAt = Date.now() + seconds * 1000;
@@ -231,12 +240,12 @@ async function ttfb(broker, upstream, seconds, warmup = true) {
       if (!r.ok || r.chunks !== 20) { failures++; firstError ??= r.error ?? `${r.chunks} chunks`; } else into.push(r.ttfbMs);
     }
   }
-  const use = m();
+  const use = await m();
   agentB.destroy(); agentD.destroy();
   const s = {
     requests: b.length, failures, firstError,
     broker: { p50: percentile(b, 50), p99: percentile(b, 99) }, direct: { p50: percentile(x, 50), p99: percentile(x, 99) },
-    brokerCpuPerRequestMs: use.brokerMs / Math.max(1, b.length), use,
+    brokerCpuPerRequestMs: use.brokerMs / Math.max(1, b.length), kbAllocatedPerRequest: use.allocatedBytes / 1024 / Math.max(1, b.length), use,
   };
   s.added = { p50: s.broker.p50 - s.direct.p50, p99: s.broker.p99 - s.direct.p99 };
   return s;
@@ -245,14 +254,14 @@ async function ttfb(broker, upstream, seconds, warmup = true) {
 /** s2 (stream) and s4 (non-stream): closed loop through the broker; CPU per 1,000 chunks / per request. */
 async function loadPhase(broker, upstream, shape, seconds, warmup = true) {
   if (warmup) await warm(broker.chat, shape);
-  const m = meter(broker, upstream);
+  const m = await meter(broker, upstream);
   const r = await closedLoop(broker.chat, { ...shape, seconds });
-  const use = m();
+  const use = await m();
   return {
     requests: r.requests, chunks: r.chunks, failures: r.failures, firstError: r.firstError, seconds: r.seconds,
     rps: r.requests / r.seconds, chunksPerSecond: r.chunks / r.seconds,
     cpuPer1000ChunksMs: (1000 * use.brokerMs) / Math.max(1, r.chunks), cpuPerRequestMs: use.brokerMs / Math.max(1, r.requests),
-    switchesPerRequest: use.switches / Math.max(1, r.requests),
+    switchesPerRequest: use.switches / Math.max(1, r.requests), kbAllocatedPerRequest: use.allocatedBytes / 1024 / Math.max(1, r.requests),
     ttfbP50: percentile(r.ttfb, 50), use,
   };
 }
@@ -276,7 +285,7 @@ async function openStreams(broker, upstream, n) {
   const body = chatBody({ chunks: 2, paceMs: 1000, hold: true });
   const agent = new http.Agent({ keepAlive: false, maxSockets: Infinity });
   const idleRss = statusKb(broker.pid, 'VmRSS');
-  const m = meter(broker, upstream);
+  const m = await meter(broker, upstream);
   const burst = 256;
   let connecting = 0, firstSeen = 0, failures = 0, firstError = null;
   const waiters = [];
@@ -314,7 +323,7 @@ async function openStreams(broker, upstream, n) {
   await Promise.all(all);
   agent.destroy();
   return {
-    n, failures, firstError, rampS, idleRssKb: idleRss, openRssKb: openRss, kbPerStream: (openRss - idleRss) / n, brokerSawOpen: seenOpen, threads, use: m(),
+    n, failures, firstError, rampS, idleRssKb: idleRss, openRssKb: openRss, kbPerStream: (openRss - idleRss) / n, brokerSawOpen: seenOpen, threads, use: await m(),
   };
 }
 
@@ -416,10 +425,10 @@ function markdown() {
   for (const x of result.s3 ?? []) L.push(`| ${g(x.n)} paced streams${x.n < x.asked ? ` (asked ${g(x.asked)})` : ''}: failures; memory each | 0; ≤ 20 KB | ${x.failures}; ${f(x.kbPerStream, 1)} KB ${x.failures === 0 && x.kbPerStream <= 20 ? 'met' : 'MISSED'} | - |`);
   L.push('', '| phase | requests (failures) | req/s | chunks/s | broker CPU | broker core / bench core busy |', '|---|---|---|---|---|---|');
   const ph = (name, p, cpu) => p && L.push(`| ${name} | ${g(p.requests)} (${p.failures}) | ${g(p.rps ?? p.requests / (p.use.wallMs / 1000))} | ${g(p.chunksPerSecond)} | ${cpu} | ${f(p.use?.brokerCorePct, 0)}% / ${f(p.use?.benchCorePct, 0)}% |`);
-  const ttfbCell = (p) => p && `TTFB p50/p99 broker ${f(p.broker.p50)}/${f(p.broker.p99)} ms, direct ${f(p.direct.p50)}/${f(p.direct.p99)} ms; ${f(p.brokerCpuPerRequestMs)} ms CPU/req`;
+  const ttfbCell = (p) => p && `TTFB p50/p99 broker ${f(p.broker.p50)}/${f(p.broker.p99)} ms, direct ${f(p.direct.p50)}/${f(p.direct.p99)} ms; ${f(p.brokerCpuPerRequestMs)} ms CPU/req, ${f(p.kbAllocatedPerRequest, 1)} KB allocated/req`;
   ph('s1 steady', s.s1, ttfbCell(s.s1));
-  ph('s2 steady', s.s2, `${f(s.s2?.cpuPer1000ChunksMs)} ms / 1,000 chunks; ${f(s.s2?.switchesPerRequest, 1)} thread switches / request`);
-  ph('s4 steady', s.s4, `${f(s.s4?.cpuPerRequestMs)} ms / request; ${f(s.s4?.switchesPerRequest, 1)} thread switches / request`);
+  ph('s2 steady', s.s2, `${f(s.s2?.cpuPer1000ChunksMs)} ms / 1,000 chunks; ${f(s.s2?.switchesPerRequest, 1)} thread switches / request; ${f(s.s2?.kbAllocatedPerRequest, 1)} KB allocated / request`);
+  ph('s4 steady', s.s4, `${f(s.s4?.cpuPerRequestMs)} ms / request; ${f(s.s4?.switchesPerRequest, 1)} thread switches / request; ${f(s.s4?.kbAllocatedPerRequest, 1)} KB allocated / request`);
   ph('s1 start-up', u.s1, ttfbCell(u.s1));
   ph('s2 start-up', u.s2, `${f(u.s2?.cpuPer1000ChunksMs)} ms / 1,000 chunks`);
   ph('s4 start-up', u.s4, `${f(u.s4?.cpuPerRequestMs)} ms / request`);

@@ -22,11 +22,15 @@ public sealed class NodeMetrics
         DotNetStats.Register(Registry);
         var committed = Factory.CreateGauge("dotnet_gc_committed_bytes", "Memory the GC has committed, as of the last collection.");
         var heap = Factory.CreateGauge("dotnet_gc_heap_size_bytes", "Heap size (live objects and fragmentation), as of the last collection.");
+        // What the process has allocated since it started: its rate is the GC's workload, and a difference over a
+        // known number of requests is their allocation cost (how ./bench reports bytes per request).
+        var allocated = Factory.CreateCounter("dotnet_gc_allocated_bytes_total", "Bytes allocated on the managed heap since the process started.");
         Registry.AddBeforeCollectCallback(() =>
         {
             var info = GC.GetGCMemoryInfo();
             committed.Set(info.TotalCommittedBytes);
             heap.Set(info.HeapSizeBytes);
+            allocated.IncTo(GC.GetTotalAllocatedBytes(precise: false));
         });
     }
 

@@ -105,6 +105,7 @@ public static class ChatTurn
                 var finished = false;
                 for (var i = 0; i < batch.Count && !finished && failure is null; i++)
                     finished = Handle(batch[i], ref failure);
+                batch.Return();
                 if (finished)
                 {
                     _finished = true;

@@ -1,17 +1,79 @@
+using System.Buffers;
+
 namespace Mix2Api.Streams.Protocol;
 
 /// <summary>
-/// The UI frames one network read completed, in order: the graph's element between decoding and the
-/// chat turn, so per-element costs are paid per read, not per token.
+/// The UI frames one network read completed, in order: the graph's element between decoding and the chat turn,
+/// so per-element costs are paid per read, not per token. Its frames live in an array from the shared pool. A
+/// reader that is done with a batch hands it back (<see cref="Return"/>, as the chat turn does at the end of its
+/// push) and the decoder refills that batch for the next read, so decoding allocates nothing per read; a batch
+/// not handed back stays the reader's, and the decoder starts a new one.
 /// </summary>
-public sealed class UiFrameBatch(List<UiFrame> frames)
+public sealed class UiFrameBatch
 {
     /// <summary>An element that carries no frames (the upstream answered; nothing completed yet).</summary>
-    public static readonly UiFrameBatch Empty = new([]);
+    public static readonly UiFrameBatch Empty = new();
 
-    public IReadOnlyList<UiFrame> Frames => frames;
+    private UiFrame[] _frames = [];
+    private int _count;
+    private bool _returned;
 
-    public int Count => frames.Count;
+    public UiFrameBatch()
+    {
+    }
 
-    public UiFrame this[int index] => frames[index];
+    /// <summary>A batch of given frames (tests).</summary>
+    public UiFrameBatch(IEnumerable<UiFrame> frames)
+    {
+        foreach (var frame in frames) Add(frame);
+    }
+
+    public ReadOnlySpan<UiFrame> Frames => _frames.AsSpan(0, _count);
+
+    public int Count => _count;
+
+    public UiFrame this[int index] => (uint)index < (uint)_count ? _frames[index] : throw new ArgumentOutOfRangeException(nameof(index));
+
+    /// <summary>True once the reader handed the batch back.</summary>
+    internal bool Returned => _returned;
+
+    /// <summary>The reader is done with the frames: the decoder may refill this batch.</summary>
+    public void Return()
+    {
+        if (!ReferenceEquals(this, Empty)) _returned = true;
+    }
+
+    internal void Add(in UiFrame frame)
+    {
+        if (_count == _frames.Length) Grow();
+        _frames[_count++] = frame;
+    }
+
+    /// <summary>Empties the batch for the next read (its strings are no longer held).</summary>
+    internal void Clear()
+    {
+        Array.Clear(_frames, 0, _count);
+        _count = 0;
+        _returned = false;
+    }
+
+    /// <summary>Gives the array back to the pool; the batch is empty and usable afterwards.</summary>
+    internal void Release()
+    {
+        Clear();
+        if (_frames.Length > 0) ArrayPool<UiFrame>.Shared.Return(_frames);
+        _frames = [];
+    }
+
+    private void Grow()
+    {
+        var larger = ArrayPool<UiFrame>.Shared.Rent(Math.Max(16, _frames.Length * 2));
+        _frames.AsSpan(0, _count).CopyTo(larger);
+        if (_frames.Length > 0)
+        {
+            Array.Clear(_frames, 0, _count);
+            ArrayPool<UiFrame>.Shared.Return(_frames);
+        }
+        _frames = larger;
+    }
 }

@@ -34,7 +34,7 @@ public static class UiFrameDecoding
         {
             private readonly UiFrameDecodingStage _stage;
             private readonly SseEventParser _parser;
-            private List<UiFrame>? _frames;
+            private UiFrameBatch? _batch;
             private bool _answered;
 
             protected override object LogSource => "UiFrameDecoding";
@@ -52,6 +52,9 @@ public static class UiFrameDecoding
             public override void OnPush()
             {
                 var chunk = Grab(_stage._in);
+                // The batch pushed last is refilled once its reader handed it back; one still held stays the reader's.
+                if (_batch is { Returned: false, Count: > 0 }) _batch = null;
+                else _batch?.Clear();
                 try
                 {
                     _parser.Feed(chunk.Span, this);
@@ -60,11 +63,10 @@ public static class UiFrameDecoding
                 {
                     chunk.Release();
                 }
-                if (_frames is { } frames)
+                if (_batch is { Count: > 0 })
                 {
-                    _frames = null;
                     _answered = true;
-                    Push(_stage._out, new UiFrameBatch(frames));
+                    Push(_stage._out, _batch);
                 }
                 else if (!_answered)
                 {
@@ -77,9 +79,14 @@ public static class UiFrameDecoding
             public override void OnPull() => Pull(_stage._in);
 
             public void OnEvent(ReadOnlySpan<byte> eventType, ReadOnlySpan<byte> data, ReadOnlySpan<byte> lastEventId)
-                => (_frames ??= new List<UiFrame>(4)).Add(UiFrameParser.Parse(data));
+                => (_batch ??= new UiFrameBatch()).Add(UiFrameParser.Parse(data));
 
-            public override void PostStop() => _parser.Dispose();
+            public override void PostStop()
+            {
+                _parser.Dispose();
+                // A batch its reader still holds stays whole (the GC takes its array); otherwise the pool does.
+                if (_batch is { Returned: true } or { Count: 0 }) _batch.Release();
+            }
         }
     }
 }

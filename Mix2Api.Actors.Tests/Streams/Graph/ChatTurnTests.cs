@@ -25,7 +25,7 @@ public class ChatTurnTests : Akka.TestKit.Xunit2.TestKit
 
     private static UiFrame Text(string delta) => new(UiFrameType.TextDelta) { Text = delta };
     private static readonly UiFrame Finish = new(UiFrameType.Finish);
-    private static UiFrameBatch Batch(params UiFrame[] frames) => new([.. frames]);
+    private static UiFrameBatch Batch(params UiFrame[] frames) => new(frames);
 
     private (TestPublisher.Probe<UiFrameBatch> Up, TestSubscriber.Probe<PooledBytes> Down, StreamOutcome Outcome) Materialize(
         IChatOutput output, IToolTransform? transform = null, bool legacy = false)

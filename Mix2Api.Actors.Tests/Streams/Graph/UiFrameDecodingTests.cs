@@ -32,8 +32,53 @@ public class UiFrameDecodingTests : Akka.TestKit.Xunit2.TestKit
         downstream.ExpectNoMsg(TimeSpan.FromMilliseconds(50));
         upstream.SendNext(Bytes("好\"}\n\ndata: {\"type\":\"finish\"}\n\ndata: [DONE]\n\n"));
         var batch = downstream.ExpectNext();
-        Assert.Equal([UiFrameType.TextDelta, UiFrameType.Finish, UiFrameType.Done], batch.Frames.Select(f => f.Type));
+        Assert.Equal([UiFrameType.TextDelta, UiFrameType.Finish, UiFrameType.Done], batch.Frames.ToArray().Select(f => f.Type));
         Assert.Equal("你好", batch[0].Text);
+    }
+
+    [Fact]
+    public void Each_read_s_batch_holds_only_that_read_s_frames()
+    {
+        var upstream = this.CreatePublisherProbe<PooledBytes>();
+        var downstream = this.CreateSubscriberProbe<UiFrameBatch>();
+        Source.FromPublisher(upstream).Via(UiFrameDecoding.Create(1024)).RunWith(Sink.FromSubscriber(downstream), _materializer);
+
+        var texts = new List<string?>();
+        UiFrameBatch? previous = null;
+        for (var read = 0; read < 3; read++)
+        {
+            downstream.Request(1);
+            // 20 frames a read: more than the batch's first array holds, so it grows once and is reused after.
+            upstream.SendNext(Bytes(string.Concat(Enumerable.Range(0, 20).Select(i => $"data: {{\"type\":\"text-delta\",\"delta\":\"{read}.{i} \"}}\n\n"))));
+            var batch = downstream.ExpectNext();
+            Assert.Equal(20, batch.Count);
+            texts.AddRange(batch.Frames.ToArray().Select(f => f.Text));
+            // Handed back, the batch is refilled for the next read instead of a new one being made.
+            if (previous is not null) Assert.Same(previous, batch);
+            previous = batch;
+            batch.Return();
+        }
+
+        Assert.Equal(Enumerable.Range(0, 3).SelectMany(read => Enumerable.Range(0, 20).Select(i => $"{read}.{i} ")), texts);
+    }
+
+    [Fact]
+    public void A_batch_its_reader_keeps_is_not_refilled()
+    {
+        var upstream = this.CreatePublisherProbe<PooledBytes>();
+        var downstream = this.CreateSubscriberProbe<UiFrameBatch>();
+        Source.FromPublisher(upstream).Via(UiFrameDecoding.Create(1024)).RunWith(Sink.FromSubscriber(downstream), _materializer);
+
+        downstream.Request(1);
+        upstream.SendNext(Bytes("data: {\"type\":\"text-delta\",\"delta\":\"kept\"}\n\n"));
+        var kept = downstream.ExpectNext();
+        downstream.Request(1);
+        upstream.SendNext(Bytes("data: {\"type\":\"text-delta\",\"delta\":\"next\"}\n\n"));
+        var next = downstream.ExpectNext();
+
+        Assert.NotSame(kept, next);
+        Assert.Equal("kept", kept[0].Text);
+        Assert.Equal("next", next[0].Text);
     }
 
     [Fact]
@@ -57,7 +102,7 @@ public class UiFrameDecodingTests : Akka.TestKit.Xunit2.TestKit
         var downstream = Source.Single(Bytes("data: <html>\n\ndata: {\"type\":\"finish\"}\n\n"))
             .Via(UiFrameDecoding.Create(1024)).RunWith(this.SinkProbe<UiFrameBatch>(), _materializer);
         downstream.Request(2);
-        Assert.Equal([UiFrameType.Malformed, UiFrameType.Finish], downstream.ExpectNext().Frames.Select(f => f.Type));
+        Assert.Equal([UiFrameType.Malformed, UiFrameType.Finish], downstream.ExpectNext().Frames.ToArray().Select(f => f.Type));
         downstream.ExpectComplete();
     }
 }
