@@ -59,17 +59,37 @@ public sealed class RequestReporter(Serilog.ILogger log, Mix2ApiSettings setting
         Completed?.Invoke(evt);
     }
 
-    private static LogEvent ToLogEvent(RequestCompleted e, LogEventLevel level, Exception? ex) => new(
-        DateTimeOffset.UtcNow, level, ex, Template,
-        [
-            P("event", "request.completed"), P("request_id", e.RequestId), P("method", e.Method), P("path", e.Path),
-            P("http_status", e.HttpStatus), P("duration_ms", e.DurationMs), P("ttfb_ms", e.TtfbMs), P("client", e.Client),
-            P("stream", e.Stream), P("tools_present", e.ToolsPresent), P("model", e.Model), P("end_reason", e.EndReason),
-            P("exit", e.Exit), P("upstream_status", e.UpstreamStatus), P("session_fp", e.SessionFingerprint),
-            P("prompt_tokens", e.PromptTokens), P("completion_tokens", e.CompletionTokens), P("node", e.Node), P("channel", e.Channel), P("api", e.Api),
-            P("input_budget", e.Budget?.InputBudget ?? "none"), P("output_budget", e.Budget?.OutputTokens),
-            P("budget_action", e.Budget?.Action.ToWire() ?? "none"), P("trimmed_messages", e.Budget?.TrimmedMessages),
-        ]);
+    // Values every request logs alike are made once.
+    private static readonly ScalarValue EventName = new("request.completed");
+    private static readonly ScalarValue NoValue = new(null);
+    private static readonly ScalarValue NoneValue = new("none");
 
-    private static LogEventProperty P(string name, object? value) => new(name, new ScalarValue(value));
+    /// <summary>
+    /// The event assembled into one dictionary sized for its properties and the logger's enrichers, instead of
+    /// the constructor's copy of a property list (which grew its dictionary three times per request).
+    /// </summary>
+    private static LogEvent ToLogEvent(RequestCompleted e, LogEventLevel level, Exception? ex)
+    {
+        var properties = new Dictionary<string, LogEventPropertyValue>(PropertyCapacity)
+        {
+            ["event"] = EventName, ["request_id"] = V(e.RequestId), ["method"] = V(e.Method), ["path"] = V(e.Path),
+            ["http_status"] = new ScalarValue(e.HttpStatus), ["duration_ms"] = new ScalarValue(e.DurationMs), ["ttfb_ms"] = V(e.TtfbMs),
+            ["client"] = V(e.Client), ["stream"] = V(e.Stream), ["tools_present"] = V(e.ToolsPresent), ["model"] = V(e.Model),
+            ["end_reason"] = V(e.EndReason), ["exit"] = V(e.Exit), ["upstream_status"] = V(e.UpstreamStatus), ["session_fp"] = V(e.SessionFingerprint),
+            ["prompt_tokens"] = V(e.PromptTokens), ["completion_tokens"] = V(e.CompletionTokens), ["node"] = V(e.Node), ["channel"] = V(e.Channel),
+            ["api"] = V(e.Api), ["input_budget"] = e.Budget?.InputBudget is { } input ? new ScalarValue(input) : NoneValue,
+            ["output_budget"] = V(e.Budget?.OutputTokens), ["budget_action"] = e.Budget is { } b ? V(b.Action.ToWire()) : NoneValue,
+            ["trimmed_messages"] = V(e.Budget?.TrimmedMessages),
+        };
+        return LogEvent.UnstableAssembleFromParts(DateTimeOffset.UtcNow, level, ex, Template, properties, default, default);
+    }
+
+    /// <summary>The 24 properties above plus room for the enrichers (node, channel, source context).</summary>
+    private const int PropertyCapacity = 32;
+
+    private static ScalarValue V(string? value) => value is null ? NoValue : value == "none" ? NoneValue : new ScalarValue(value);
+
+    private static ScalarValue V(int? value) => value is { } v ? new ScalarValue(v) : NoValue;
+
+    private static ScalarValue V(double? value) => value is { } v ? new ScalarValue(v) : NoValue;
 }

@@ -169,8 +169,8 @@ public sealed class ChatCompletionsEndpoint(
                 ErrorResponses.InvalidRequest("context_length_exceeded", "messages", report.Budget.RejectMessage));
             return;
         }
-        var upstreamCall = new UpstreamCall(this, upstreamBody, inboundBearer, route, report);
-        upstreamBody = default; // the call holds it until sent; a stream can stay open for minutes
+        var upstreamCall = new UpstreamCall(this, upstreamBody!, inboundBearer, route, report);
+        upstreamBody = null; // the call holds it until sent; a stream can stay open for minutes
         try
         {
             var running = RunGraphAsync(context, report, dialect, request, stream, tools!, turn, upstreamCall, promptEstimate, live);
@@ -192,7 +192,7 @@ public sealed class ChatCompletionsEndpoint(
     /// Synchronous on purpose: the query and its intermediates are locals of this method, not fields of the
     /// request's async state machine that live as long as the stream.
     /// </summary>
-    private ReadOnlyMemory<byte> BuildUpstreamBody(HttpRequest http, ChatRequest request, ToolPlan tools, ISessionTurn turn,
+    private PooledBytes? BuildUpstreamBody(HttpRequest http, ChatRequest request, ToolPlan tools, ISessionTurn turn,
         RequestReport report, out int promptEstimate)
     {
         var profile = settings.Profiles.Lookup(request.Model);
@@ -207,13 +207,14 @@ public sealed class ChatCompletionsEndpoint(
             profile, output, settings.Budget, composer.Compose);
         report.Budget = plan.Decision;
         promptEstimate = plan.Decision.EstimatedInput;
-        if (plan.Prompt is null) return default;
+        if (plan.Prompt is null) return null;
 
         var upstreamTurn = new UpstreamTurn(request, plan.Prompt, output.Tokens, turn.SessionId, turn.ExchangeId,
             SessionIdHeaders.PersonaId(http, request));
-        var buffer = new ArrayBufferWriter<byte>(plan.Prompt.Query.Length * 2 + 1024);
+        // A pooled array: a long conversation's body would otherwise be a large-object-heap allocation per turn.
+        var buffer = new PooledBufferWriter(plan.Prompt.Query.Length * 2 + 1024);
         UpstreamRequestBody.Write(buffer, upstreamTurn, _bodyOptions);
-        return buffer.WrittenMemory;
+        return buffer.Detach();
     }
 
     /// <summary>
@@ -364,17 +365,28 @@ public sealed class ChatCompletionsEndpoint(
     /// read whole and turned into the frames it stands for). Failures are the typed exceptions Supervision maps.
     /// The request body is let go once sent: a stream can stay open for minutes.
     /// </summary>
-    private sealed class UpstreamCall(ChatCompletionsEndpoint endpoint, ReadOnlyMemory<byte> body, string? inboundBearer, UpstreamRoute? route,
+    /// <summary>The upstream call of one request. It owns the pooled body until the call was sent (or never is).</summary>
+    private sealed class UpstreamCall(ChatCompletionsEndpoint endpoint, PooledBytes body, string? inboundBearer, UpstreamRoute? route,
         RequestReport report)
         : IDisposable
     {
-        private ReadOnlyMemory<byte> _body = body;
+        private PooledBytes? _body = body;
         private HttpResponseMessage? _response;
 
         public async Task<Stream> OpenAsync(CancellationToken cancellationToken)
         {
-            var response = _response = await endpoint.SendUpstreamAsync(_body, inboundBearer, route, report, cancellationToken);
-            _body = default;
+            // The send owns the body from here: Dispose during the send must not give the array to another request.
+            var body = Interlocked.Exchange(ref _body, null) ?? throw new ObjectDisposedException(nameof(UpstreamCall));
+            HttpResponseMessage response;
+            try
+            {
+                // Sent (and re-sent on a credential recovery) within this call; the handler keeps no reference after it.
+                response = _response = await endpoint.SendUpstreamAsync(body.Memory, inboundBearer, route, report, cancellationToken);
+            }
+            finally
+            {
+                body.Release();
+            }
             if (response.Content.Headers.ContentType?.MediaType?.Contains("event-stream", StringComparison.OrdinalIgnoreCase) == true)
                 return await response.Content.ReadAsStreamAsync(cancellationToken);
             try
@@ -388,7 +400,11 @@ public sealed class ChatCompletionsEndpoint(
             }
         }
 
-        public void Dispose() => _response?.Dispose();
+        public void Dispose()
+        {
+            Interlocked.Exchange(ref _body, null)?.Release(); // never sent
+            _response?.Dispose();
+        }
     }
 
     /// <summary>Hands captured session ids to the session turn and, while headers are still open, to <c>x-session-id</c>.</summary>

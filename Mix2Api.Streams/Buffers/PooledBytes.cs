@@ -26,6 +26,9 @@ public sealed class PooledBytes
 
     public ReadOnlySpan<byte> Span => _array is null ? throw new ObjectDisposedException(nameof(PooledBytes)) : _array.AsSpan(0, Length);
 
+    /// <summary>The bytes for an asynchronous reader, which must be done with them before <see cref="Release"/>.</summary>
+    public ReadOnlyMemory<byte> Memory => _array is null ? throw new ObjectDisposedException(nameof(PooledBytes)) : _array.AsMemory(0, Length);
+
     /// <summary>Takes ownership of a rented array: <see cref="Release"/> returns it to the shared pool.</summary>
     public static PooledBytes Rented(byte[] array, int length) => new(array, length, pooled: true);
 
