@@ -6,8 +6,8 @@ using Mix2Api.Tests.Support;
 namespace Mix2Api.Tests.Cluster;
 
 /// <summary>
-/// The opt-in inline scheduling (DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1: socket completions and Kestrel's
-/// request processing on the runtime's epoll threads) keeps every behaviour a client sees: answers, streams to
+/// The opt-in inline socket completions (DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1: socket completions, and with
+/// Kestrel's inline scheduling the request processing, on the runtime's epoll threads) keep every behaviour a client sees: answers, streams to
 /// <c>[DONE]</c>, and a client that leaves mid-stream closes the upstream at once and is logged as client_abort.
 /// </summary>
 public sealed class InlineSchedulingProcessTests
