@@ -41,7 +41,10 @@ public sealed class AbortSwitch : Attributes.IAttribute
         private readonly Inlet<T> _in = new("AbortSwitch.in");
         private readonly Outlet<T> _out = new("AbortSwitch.out");
 
-        public override FlowShape<T, T> Shape => new(_in, _out);
+        private FlowShape<T, T>? _shape;
+
+        // Made once: the stage belongs to a blueprint every request shares, and Akka reads it for every materialization.
+        public override FlowShape<T, T> Shape => _shape ??= new(_in, _out);
 
         protected override GraphStageLogic CreateLogic(Attributes inheritedAttributes)
             => new Logic(this, RequestPart.Required<AbortSwitch>(inheritedAttributes));

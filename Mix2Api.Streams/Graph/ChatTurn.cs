@@ -48,7 +48,10 @@ public static class ChatTurn
         private readonly Inlet<UiFrameBatch> _in = new("ChatTurn.in");
         private readonly Outlet<PooledBytes> _out = new("ChatTurn.out");
 
-        public override FlowShape<UiFrameBatch, PooledBytes> Shape => new(_in, _out);
+        private FlowShape<UiFrameBatch, PooledBytes>? _shape;
+
+        // Made once: the stage belongs to a blueprint every request shares, and Akka reads it for every materialization.
+        public override FlowShape<UiFrameBatch, PooledBytes> Shape => _shape ??= new(_in, _out);
 
         public override ILogicAndMaterializedValue<StreamOutcome> CreateLogicAndMaterializedValue(Attributes inheritedAttributes)
         {

@@ -44,7 +44,10 @@ public static class ResponseSink
         private readonly PooledBytes _heartbeat = heartbeat;
         private readonly Inlet<PooledBytes> _in = new("ResponseSink.in");
 
-        public override SinkShape<PooledBytes> Shape => new(_in);
+        private SinkShape<PooledBytes>? _shape;
+
+        // Made once: the stage belongs to a blueprint every request shares, and Akka reads it for every materialization.
+        public override SinkShape<PooledBytes> Shape => _shape ??= new(_in);
 
         public override ILogicAndMaterializedValue<ResponseProgress> CreateLogicAndMaterializedValue(Attributes inheritedAttributes)
         {

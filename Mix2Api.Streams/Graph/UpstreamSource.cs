@@ -27,7 +27,10 @@ public static class UpstreamSource
     {
         private readonly Outlet<PooledBytes> _out = new("UpstreamSource.out");
 
-        public override SourceShape<PooledBytes> Shape => new(_out);
+        private SourceShape<PooledBytes>? _shape;
+
+        // Made once: the stage belongs to a blueprint every request shares, and Akka reads it for every materialization.
+        public override SourceShape<PooledBytes> Shape => _shape ??= new(_out);
 
         public override ILogicAndMaterializedValue<UpstreamBody> CreateLogicAndMaterializedValue(Attributes inheritedAttributes)
         {

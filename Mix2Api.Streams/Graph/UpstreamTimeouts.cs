@@ -31,7 +31,10 @@ public static class UpstreamTimeouts
         private readonly Inlet<T> _in = new("UpstreamTimeouts.in");
         private readonly Outlet<T> _out = new("UpstreamTimeouts.out");
 
-        public override FlowShape<T, T> Shape => new(_in, _out);
+        private FlowShape<T, T>? _shape;
+
+        // Made once: the stage belongs to a blueprint every request shares, and Akka reads it for every materialization.
+        public override FlowShape<T, T> Shape => _shape ??= new(_in, _out);
 
         protected override GraphStageLogic CreateLogic(Attributes inheritedAttributes) => new Logic(this);
 

@@ -6,8 +6,9 @@ namespace Mix2Api.Streams.Protocol;
 /// The UI frames one network read completed, in order: the graph's element between decoding and the chat turn,
 /// so per-element costs are paid per read, not per token. Its frames live in an array from the shared pool. A
 /// reader that is done with a batch hands it back (<see cref="Return"/>, as the chat turn does at the end of its
-/// push) and the decoder refills that batch for the next read, so decoding allocates nothing per read; a batch
-/// not handed back stays the reader's, and the decoder starts a new one.
+/// push): the array goes back to the pool at once, so a stream waiting for its next read holds none, and the
+/// decoder refills that batch object for the next read, so decoding allocates nothing per read. A batch not
+/// handed back stays the reader's, and the decoder starts a new one.
 /// </summary>
 public sealed class UiFrameBatch
 {
@@ -37,10 +38,12 @@ public sealed class UiFrameBatch
     /// <summary>True once the reader handed the batch back.</summary>
     internal bool Returned => _returned;
 
-    /// <summary>The reader is done with the frames: the decoder may refill this batch.</summary>
+    /// <summary>The reader is done with the frames (they must not be read afterwards): the decoder may refill this batch.</summary>
     public void Return()
     {
-        if (!ReferenceEquals(this, Empty)) _returned = true;
+        if (ReferenceEquals(this, Empty)) return;
+        Release();
+        _returned = true;
     }
 
     internal void Add(in UiFrame frame)
@@ -57,7 +60,7 @@ public sealed class UiFrameBatch
         _returned = false;
     }
 
-    /// <summary>Gives the array back to the pool; the batch is empty and usable afterwards.</summary>
+    /// <summary>Gives the array back to the pool; the batch is empty and can be filled again.</summary>
     internal void Release()
     {
         Clear();

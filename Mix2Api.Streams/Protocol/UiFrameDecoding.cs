@@ -26,7 +26,10 @@ public static class UiFrameDecoding
         private readonly Inlet<PooledBytes> _in = new("UiFrameDecoding.in");
         private readonly Outlet<UiFrameBatch> _out = new("UiFrameDecoding.out");
 
-        public override FlowShape<PooledBytes, UiFrameBatch> Shape => new(_in, _out);
+        private FlowShape<PooledBytes, UiFrameBatch>? _shape;
+
+        // Made once: the stage belongs to a blueprint every request shares, and Akka reads it for every materialization.
+        public override FlowShape<PooledBytes, UiFrameBatch> Shape => _shape ??= new(_in, _out);
 
         protected override GraphStageLogic CreateLogic(Attributes inheritedAttributes) => new Logic(this);
 
@@ -52,7 +55,8 @@ public static class UiFrameDecoding
             public override void OnPush()
             {
                 var chunk = Grab(_stage._in);
-                // The batch pushed last is refilled once its reader handed it back; one still held stays the reader's.
+                // The batch pushed last is refilled once its reader handed it back (then it holds no array); one still
+                // held stays the reader's.
                 if (_batch is { Returned: false, Count: > 0 }) _batch = null;
                 else _batch?.Clear();
                 try
@@ -84,8 +88,8 @@ public static class UiFrameDecoding
             public override void PostStop()
             {
                 _parser.Dispose();
-                // A batch its reader still holds stays whole (the GC takes its array); otherwise the pool does.
-                if (_batch is { Returned: true } or { Count: 0 }) _batch.Release();
+                // A batch its reader still holds stays whole (the GC takes its array).
+                if (_batch is { Count: 0 }) _batch.Release();
             }
         }
     }

@@ -25,7 +25,10 @@ public static class SseFraming
         private readonly Inlet<PooledBytes> _in = new("SseFraming.in");
         private readonly Outlet<IReadOnlyList<SseEvent>> _out = new("SseFraming.out");
 
-        public override FlowShape<PooledBytes, IReadOnlyList<SseEvent>> Shape => new(_in, _out);
+        private FlowShape<PooledBytes, IReadOnlyList<SseEvent>>? _shape;
+
+        // Made once: the stage belongs to a blueprint every request shares, and Akka reads it for every materialization.
+        public override FlowShape<PooledBytes, IReadOnlyList<SseEvent>> Shape => _shape ??= new(_in, _out);
 
         protected override GraphStageLogic CreateLogic(Attributes inheritedAttributes) => new Logic(this);
 
