@@ -6,16 +6,17 @@ using Mix2Api.Tests.Support;
 namespace Mix2Api.Tests.Cluster;
 
 /// <summary>
-/// The opt-in inline socket completions (DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1: socket completions, and with
-/// Kestrel's inline scheduling the request processing, on the runtime's epoll threads) keep every behaviour a client sees: answers, streams to
-/// <c>[DONE]</c>, and a client that leaves mid-stream closes the upstream at once and is logged as client_abort.
+/// A node process turns on inline socket completions by itself (socket completions, and with Kestrel's inline
+/// scheduling the request processing, on the runtime's epoll threads), says so in its start-up log, and keeps every
+/// behaviour a client sees: answers, streams to <c>[DONE]</c>, and a client that leaves mid-stream closes the
+/// upstream at once and is logged as client_abort. The environment can still turn them off.
 /// </summary>
 public sealed class InlineSchedulingProcessTests
 {
     private const string Body = """{"model":"mix/qwen-3-235b-instruct","stream":STREAM,"messages":[{"role":"user","content":"hi"}]}""";
 
     [Fact]
-    public async Task A_node_scheduling_inline_answers_streams_and_ends_an_abandoned_stream_as_client_abort()
+    public async Task A_node_completes_sockets_inline_by_default_answers_streams_and_ends_an_abandoned_stream_as_client_abort()
     {
         await using var simulator = await SimulatorServer.StartAsync();
         await using var node = await NodeProcess.StartAsync(new Dictionary<string, string>
@@ -23,8 +24,8 @@ public sealed class InlineSchedulingProcessTests
             ["UPSTREAM_API_BASE"] = simulator.BaseUrl.ToString(),
             ["UPSTREAM_AUTH_MODE"] = "none",
             ["LOG_LEVEL"] = "information",
-            ["DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS"] = "1",
         });
+        await SaysAsync(node, "inline socket completions on");
 
         using (var answer = await node.Client.PostAsync("v1/chat/completions", Json(stream: false)))
         {
@@ -54,6 +55,28 @@ public sealed class InlineSchedulingProcessTests
             TimeSpan.FromSeconds(20), () => $"not within 20 s: active upstream exchanges {simulator.Simulator.ActiveExchanges}\n{node.Output}");
         gate.Open();
     }
+
+    [Fact]
+    public async Task The_environment_turns_inline_completions_off()
+    {
+        await using var simulator = await SimulatorServer.StartAsync();
+        await using var node = await NodeProcess.StartAsync(new Dictionary<string, string>
+        {
+            ["UPSTREAM_API_BASE"] = simulator.BaseUrl.ToString(),
+            ["UPSTREAM_AUTH_MODE"] = "none",
+            ["LOG_LEVEL"] = "information",
+            ["DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS"] = "0",
+        });
+
+        await SaysAsync(node, "inline socket completions off");
+        using var answer = await node.Client.PostAsync("v1/chat/completions", Json(stream: false));
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+    }
+
+    /// <summary>The start-up log goes through the node's buffered stdout sink: wait for the line, not for a moment.</summary>
+    private static Task SaysAsync(NodeProcess node, string text)
+        => Eventually.TrueAsync(() => node.Output.Contains(text, StringComparison.Ordinal), TimeSpan.FromSeconds(20),
+            () => $"the node did not log '{text}':\n{node.Output}");
 
     private static StringContent Json(bool stream)
         => new(Body.Replace("STREAM", stream ? "true" : "false", StringComparison.Ordinal), Encoding.UTF8, "application/json");

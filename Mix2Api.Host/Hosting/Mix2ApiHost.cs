@@ -29,6 +29,7 @@ public static class Mix2ApiHost
 {
     public static async Task<int> RunAsync(string[] args)
     {
+        RuntimeSettings.ApplyDefaults(); // before the first socket
         var app = await BuildAsync(args, null, Console.Error);
         if (app is null) return 2;
         try
@@ -88,9 +89,8 @@ public static class Mix2ApiHost
         var adminAddress = new AdminAddress();
         // Kestrel continues a connection on the thread its socket operation completed on instead of queueing it once
         // more (its IOQueue), and a flush writes to the socket on the flushing thread: one thread hop less per request
-        // and per flushed batch (added TTFB p50 0.73-0.78 -> 0.43-0.55 ms, docs/BENCHMARKS.md). Socket completions run
-        // on thread-pool threads, so no request runs on an epoll thread; that is the opt-in runtime switch
-        // DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 (README, "Running the published host").
+        // and per flushed batch (added TTFB p50 0.73-0.78 -> 0.43-0.55 ms, docs/BENCHMARKS.md). With the runtime's
+        // inline socket completions (RuntimeSettings) that thread is the epoll thread; without them, a pool thread.
         builder.WebHost.UseSockets(o => o.UnsafePreferInlineScheduling = true);
         builder.WebHost.ConfigureKestrel(k =>
         {
@@ -175,6 +175,7 @@ public static class Mix2ApiHost
         var app = builder.Build();
         MapRoutes(app, settings);
         foreach (var notice in settings.Notices) app.Logger.LogWarning("{Notice}", notice);
+        app.Logger.LogInformation("{Runtime}", RuntimeSettings.Describe());
         if (simulator is not null)
             app.Lifetime.ApplicationStopped.Register(() => simulator.DisposeAsync().AsTask().GetAwaiter().GetResult());
         _ = app.Services.GetRequiredService<ShutdownCoordinator>();
