@@ -19,12 +19,7 @@ public sealed class InlineSchedulingProcessTests
     public async Task A_node_completes_sockets_inline_by_default_answers_streams_and_ends_an_abandoned_stream_as_client_abort()
     {
         await using var simulator = await SimulatorServer.StartAsync();
-        await using var node = await NodeProcess.StartAsync(new Dictionary<string, string>
-        {
-            ["UPSTREAM_API_BASE"] = simulator.BaseUrl.ToString(),
-            ["UPSTREAM_AUTH_MODE"] = "none",
-            ["LOG_LEVEL"] = "information",
-        });
+        await using var node = await StartNodeAsync(simulator);
         await SaysAsync(node, "inline socket completions on");
 
         using (var answer = await node.Client.PostAsync("v1/chat/completions", Json(stream: false)))
@@ -60,17 +55,23 @@ public sealed class InlineSchedulingProcessTests
     public async Task The_environment_turns_inline_completions_off()
     {
         await using var simulator = await SimulatorServer.StartAsync();
-        await using var node = await NodeProcess.StartAsync(new Dictionary<string, string>
-        {
-            ["UPSTREAM_API_BASE"] = simulator.BaseUrl.ToString(),
-            ["UPSTREAM_AUTH_MODE"] = "none",
-            ["LOG_LEVEL"] = "information",
-            ["DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS"] = "0",
-        });
+        await using var node = await StartNodeAsync(simulator, ("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "0"));
 
         await SaysAsync(node, "inline socket completions off");
         using var answer = await node.Client.PostAsync("v1/chat/completions", Json(stream: false));
         Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+    }
+
+    private static Task<NodeProcess> StartNodeAsync(SimulatorServer simulator, params (string Key, string Value)[] extra)
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["UPSTREAM_API_BASE"] = simulator.BaseUrl.ToString(),
+            ["UPSTREAM_AUTH_MODE"] = "none",
+            ["LOG_LEVEL"] = "information",
+        };
+        foreach (var (key, value) in extra) environment[key] = value;
+        return NodeProcess.StartAsync(environment);
     }
 
     /// <summary>The start-up log goes through the node's buffered stdout sink: wait for the line, not for a moment.</summary>

@@ -14,14 +14,21 @@ public class UiFrameDecodingTests : Akka.TestKit.Xunit2.TestKit
 
     public UiFrameDecodingTests() : base("akka.loglevel = WARNING") => _materializer = Sys.Materializer();
 
+    /// <summary>The stage between a publisher probe (reads) and a subscriber probe (batches).</summary>
+    private (TestPublisher.Probe<PooledBytes> Upstream, TestSubscriber.Probe<UiFrameBatch> Downstream) Decode()
+    {
+        var upstream = this.CreatePublisherProbe<PooledBytes>();
+        var downstream = this.CreateSubscriberProbe<UiFrameBatch>();
+        Source.FromPublisher(upstream).Via(UiFrameDecoding.Create(1024)).RunWith(Sink.FromSubscriber(downstream), _materializer);
+        return (upstream, downstream);
+    }
+
     private static PooledBytes Bytes(string text) => PooledBytes.Unpooled(Encoding.UTF8.GetBytes(text));
 
     [Fact]
     public void The_first_read_yields_a_batch_even_without_frames_later_ones_only_with_frames()
     {
-        var upstream = this.CreatePublisherProbe<PooledBytes>();
-        var downstream = this.CreateSubscriberProbe<UiFrameBatch>();
-        Source.FromPublisher(upstream).Via(UiFrameDecoding.Create(1024)).RunWith(Sink.FromSubscriber(downstream), _materializer);
+        var (upstream, downstream) = Decode();
 
         downstream.Request(1);
         upstream.SendNext(Bytes(": upstream keep-alive\n\n"));
@@ -39,9 +46,7 @@ public class UiFrameDecodingTests : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public void Each_read_s_batch_holds_only_that_read_s_frames()
     {
-        var upstream = this.CreatePublisherProbe<PooledBytes>();
-        var downstream = this.CreateSubscriberProbe<UiFrameBatch>();
-        Source.FromPublisher(upstream).Via(UiFrameDecoding.Create(1024)).RunWith(Sink.FromSubscriber(downstream), _materializer);
+        var (upstream, downstream) = Decode();
 
         var texts = new List<string?>();
         UiFrameBatch? previous = null;
@@ -65,9 +70,7 @@ public class UiFrameDecodingTests : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public void A_batch_its_reader_keeps_is_not_refilled()
     {
-        var upstream = this.CreatePublisherProbe<PooledBytes>();
-        var downstream = this.CreateSubscriberProbe<UiFrameBatch>();
-        Source.FromPublisher(upstream).Via(UiFrameDecoding.Create(1024)).RunWith(Sink.FromSubscriber(downstream), _materializer);
+        var (upstream, downstream) = Decode();
 
         downstream.Request(1);
         upstream.SendNext(Bytes("data: {\"type\":\"text-delta\",\"delta\":\"kept\"}\n\n"));
@@ -84,9 +87,7 @@ public class UiFrameDecodingTests : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public void Every_byte_of_every_read_is_released_to_the_pool_once_parsed()
     {
-        var upstream = this.CreatePublisherProbe<PooledBytes>();
-        var downstream = this.CreateSubscriberProbe<UiFrameBatch>();
-        Source.FromPublisher(upstream).Via(UiFrameDecoding.Create(1024)).RunWith(Sink.FromSubscriber(downstream), _materializer);
+        var (upstream, downstream) = Decode();
         downstream.Request(1);
         var array = System.Buffers.ArrayPool<byte>.Shared.Rent(64);
         var n = Encoding.UTF8.GetBytes("data: {\"type\":\"start\"}\n\n", array);
