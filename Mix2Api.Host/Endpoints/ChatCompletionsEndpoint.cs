@@ -363,9 +363,9 @@ public sealed class ChatCompletionsEndpoint(
     /// How the graph's source opens the upstream: credential, HTTP call (retries inside the client), one
     /// credential recovery after 401/403, and the body as a UI message stream (SSE as it comes, or a JSON reply
     /// read whole and turned into the frames it stands for). Failures are the typed exceptions Supervision maps.
-    /// The request body is let go once sent: a stream can stay open for minutes.
+    /// The request body (a pooled array the call owns) goes back to the pool once sent, or at Dispose when it never
+    /// was: a stream can stay open for minutes.
     /// </summary>
-    /// <summary>The upstream call of one request. It owns the pooled body until the call was sent (or never is).</summary>
     private sealed class UpstreamCall(ChatCompletionsEndpoint endpoint, PooledBytes body, string? inboundBearer, UpstreamRoute? route,
         RequestReport report)
         : IDisposable

@@ -5,9 +5,9 @@ namespace Mix2Api.Host.Endpoints;
 
 /// <summary>
 /// Reads the whole request body up to the size limit, without trusting Content-Length. A large body is handed on
-/// to the thread pool: with the runtime's inline socket completions (the Docker image's default) a request runs on
-/// the epoll thread its socket reported on, and what follows the read (parsing, hashing the history, budgeting)
-/// grows with the body, time for which that thread's other connections would wait.
+/// to the thread pool: with inline socket completions (the host's default, <see cref="Hosting.RuntimeSettings"/>) a
+/// request runs on the epoll thread its socket reported on, and what follows the read (parsing, hashing the
+/// history, budgeting) grows with the body, time for which that thread's other connections would wait.
 /// </summary>
 public static class RequestBodyReader
 {

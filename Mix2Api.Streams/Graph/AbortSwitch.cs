@@ -43,7 +43,7 @@ public sealed class AbortSwitch : Attributes.IAttribute
 
         private FlowShape<T, T>? _shape;
 
-        // Made once: the stage belongs to a blueprint every request shares, and Akka reads it for every materialization.
+        // Made once: Akka reads the shape at every materialization, and a request graph's stages are shared by every request.
         public override FlowShape<T, T> Shape => _shape ??= new(_in, _out);
 
         protected override GraphStageLogic CreateLogic(Attributes inheritedAttributes)

@@ -50,7 +50,7 @@ public static class ChatTurn
 
         private FlowShape<UiFrameBatch, PooledBytes>? _shape;
 
-        // Made once: the stage belongs to a blueprint every request shares, and Akka reads it for every materialization.
+        // Made once: Akka reads the shape at every materialization, and a request graph's stages are shared by every request.
         public override FlowShape<UiFrameBatch, PooledBytes> Shape => _shape ??= new(_in, _out);
 
         public override ILogicAndMaterializedValue<StreamOutcome> CreateLogicAndMaterializedValue(Attributes inheritedAttributes)

@@ -60,10 +60,7 @@ public sealed class GraphHost
     {
         private readonly Outlet<NotUsed> _out = new("GraphHost.out");
 
-        private SourceShape<NotUsed>? _shape;
-
-        // Made once: the stage belongs to a blueprint every request shares, and Akka reads it for every materialization.
-        public override SourceShape<NotUsed> Shape => _shape ??= new(_out);
+        public override SourceShape<NotUsed> Shape => new(_out);
 
         protected override Attributes InitialAttributes { get; } = Attributes.CreateName("GraphHost");
 

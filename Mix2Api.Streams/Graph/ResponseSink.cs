@@ -46,7 +46,7 @@ public static class ResponseSink
 
         private SinkShape<PooledBytes>? _shape;
 
-        // Made once: the stage belongs to a blueprint every request shares, and Akka reads it for every materialization.
+        // Made once: Akka reads the shape at every materialization, and a request graph's stages are shared by every request.
         public override SinkShape<PooledBytes> Shape => _shape ??= new(_in);
 
         public override ILogicAndMaterializedValue<ResponseProgress> CreateLogicAndMaterializedValue(Attributes inheritedAttributes)

@@ -29,7 +29,7 @@ public static class UpstreamSource
 
         private SourceShape<PooledBytes>? _shape;
 
-        // Made once: the stage belongs to a blueprint every request shares, and Akka reads it for every materialization.
+        // Made once: Akka reads the shape at every materialization, and a request graph's stages are shared by every request.
         public override SourceShape<PooledBytes> Shape => _shape ??= new(_out);
 
         public override ILogicAndMaterializedValue<UpstreamBody> CreateLogicAndMaterializedValue(Attributes inheritedAttributes)

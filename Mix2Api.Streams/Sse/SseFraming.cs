@@ -27,7 +27,7 @@ public static class SseFraming
 
         private FlowShape<PooledBytes, IReadOnlyList<SseEvent>>? _shape;
 
-        // Made once: the stage belongs to a blueprint every request shares, and Akka reads it for every materialization.
+        // Made once: Akka reads the shape at every materialization, and a request graph's stages are shared by every request.
         public override FlowShape<PooledBytes, IReadOnlyList<SseEvent>> Shape => _shape ??= new(_in, _out);
 
         protected override GraphStageLogic CreateLogic(Attributes inheritedAttributes) => new Logic(this);
