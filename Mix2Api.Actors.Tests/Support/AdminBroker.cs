@@ -18,15 +18,29 @@ public static class AdminBroker
         return port;
     }
 
+    /// <summary>
+    /// A free port can be taken between <see cref="FreePort"/> and the broker binding it (an outgoing connection of a
+    /// test running alongside gets it as its ephemeral port), so a broker that lost its admin port that way is started
+    /// again on another one.
+    /// </summary>
     public static async Task<(BrokerHost Broker, string AdminUrl)> StartAsync(IDictionary<string, string?>? overrides = null,
         SimulatorServer? simulator = null)
     {
-        var port = FreePort();
-        var config = new Dictionary<string, string?> { ["ADMIN_PORT"] = port.ToString(), ["ADMIN_HOST"] = "127.0.0.1" };
-        if (overrides is not null)
-            foreach (var (k, v) in overrides) config[k] = v;
-        var broker = await BrokerHost.StartAsync(config, simulator);
-        return (broker, $"http://127.0.0.1:{port}");
+        for (var attempt = 1; ; attempt++)
+        {
+            var port = FreePort();
+            var config = new Dictionary<string, string?> { ["ADMIN_PORT"] = port.ToString(), ["ADMIN_HOST"] = "127.0.0.1" };
+            if (overrides is not null)
+                foreach (var (k, v) in overrides) config[k] = v;
+            try
+            {
+                var broker = await BrokerHost.StartAsync(config, simulator);
+                return (broker, $"http://127.0.0.1:{port}");
+            }
+            catch (IOException ex) when (ex.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException && attempt < 5)
+            {
+            }
+        }
     }
 
     public sealed record CtlResult(int Exit, string Out, string Err)

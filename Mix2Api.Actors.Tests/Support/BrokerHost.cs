@@ -77,7 +77,19 @@ public sealed class BrokerHost : IAsyncDisposable
             }, errors)
             ?? throw new InvalidOperationException("broker did not build: " + errors);
         if (logs is not null) app.Services.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>().AddProvider(logs);
-        await app.StartAsync();
+        try
+        {
+            await app.StartAsync();
+        }
+        catch
+        {
+            // A broker that could not start (a port taken meanwhile) leaves no actor system or simulator behind: the
+            // services that did start (the actor system) are stopped, not only disposed.
+            await app.StopAsync();
+            await app.DisposeAsync();
+            if (owns) await simulator.DisposeAsync();
+            throw;
+        }
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new BrokerHost(app, simulator, owns, new Uri(address.Replace("[::]", "127.0.0.1").TrimEnd('/') + "/"));
     }
