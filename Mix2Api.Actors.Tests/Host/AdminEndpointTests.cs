@@ -64,6 +64,21 @@ public sealed class AdminEndpointTests
     }
 
     [Fact]
+    public async Task A_taken_admin_port_fails_the_start_with_address_in_use()
+    {
+        using var taken = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((IPEndPoint)taken.LocalEndpoint).Port;
+
+        // What AdminBroker retries on when a free port is taken before the broker binds it.
+        var failure = await Assert.ThrowsAsync<IOException>(() => BrokerHost.StartAsync(new Dictionary<string, string?>
+        {
+            ["ADMIN_HOST"] = "127.0.0.1", ["ADMIN_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        }));
+        Assert.IsType<Microsoft.AspNetCore.Connections.AddressInUseException>(failure.InnerException);
+    }
+
+    [Fact]
     public async Task With_a_token_the_admin_api_refuses_a_missing_or_wrong_one_and_ctl_says_so_in_one_line()
     {
         var (broker, admin) = await AdminBroker.StartAsync(new Dictionary<string, string?> { ["ADMIN_TOKEN"] = AdminToken });
