@@ -34,8 +34,29 @@ public sealed class NodeProcess : IAsyncDisposable
         get { lock (_output) return _output.ToString(); }
     }
 
-    /// <summary>Starts the node and waits (at most 60 s) until <c>/health/ready</c> answers 200.</summary>
+    /// <summary>
+    /// Starts the node and waits (at most 60 s) until <c>/health/ready</c> answers 200. A free port can be taken
+    /// between <see cref="FreePort"/> and the node binding it (an outgoing connection of a test running alongside gets
+    /// it as its ephemeral port): a node that exits because a port it was given is in use is started again, with new
+    /// ports where the caller did not choose them.
+    /// </summary>
     public static async Task<NodeProcess> StartAsync(IDictionary<string, string> environment, int? openFilesLimit = null)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StartOnceAsync(environment, openFilesLimit);
+            }
+            catch (PortTakenException) when (attempt < 3)
+            {
+            }
+        }
+    }
+
+    private sealed class PortTakenException(string message) : Exception(message);
+
+    private static async Task<NodeProcess> StartOnceAsync(IDictionary<string, string> environment, int? openFilesLimit)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "Mix2Api.Host.dll");
         if (!File.Exists(dll)) throw new FileNotFoundException("the host is not built next to the tests", dll);
@@ -111,7 +132,12 @@ public sealed class NodeProcess : IAsyncDisposable
         while (true)
         {
             if (_process.HasExited)
-                throw new InvalidOperationException($"the node exited with code {_process.ExitCode} before it was ready:\n{Output}");
+            {
+                await _process.WaitForExitAsync(); // the output is read to its end
+                var message = $"the node exited with code {_process.ExitCode} before it was ready:\n{Output}";
+                if (Output.Contains("address already in use", StringComparison.OrdinalIgnoreCase)) throw new PortTakenException(message);
+                throw new InvalidOperationException(message);
+            }
             try
             {
                 using var response = await probe.GetAsync("health/ready");
