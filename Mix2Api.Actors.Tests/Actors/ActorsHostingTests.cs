@@ -73,7 +73,7 @@ public sealed class ActorsHostingTests : IClassFixture<RedisServerFixture>
     public async Task Managed_mode_runs_the_token_manager_on_the_actor_system_and_reports_it_by_fingerprint()
     {
         await using var endpoint = await TokenEndpoint.StartAsync();
-        var seedPort = AkkaTestConfig.FreePort();
+        var seedPort = FreePort.Next();
         using var stable = await StartHostAsync(Clustered("node-stable", "stable", endpoint.BaseUrl, seedPort, seedPort));
         using var canary = await StartHostAsync(Clustered("node-canary", "canary", endpoint.BaseUrl, 0, seedPort));
         var stableStatus = stable.Services.GetRequiredService<ActorsStatus>();

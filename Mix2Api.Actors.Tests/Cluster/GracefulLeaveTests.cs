@@ -23,7 +23,7 @@ public sealed class GracefulLeaveTests
     public async Task Ctl_cluster_leave_of_the_node_lets_its_streams_drain_then_the_node_exits_0()
     {
         await using var simulator = await SimulatorServer.StartAsync();
-        var adminPort = NodeProcess.FreePort();
+        var adminPort = FreePort.Next();
         await using var node = await NodeProcess.StartAsync(new Dictionary<string, string>
         {
             ["UPSTREAM_API_BASE"] = simulator.BaseUrl.ToString(),

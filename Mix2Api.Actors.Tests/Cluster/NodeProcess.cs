@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
 using System.Text;
 using Mix2Api.Tests.Support;
 
@@ -35,10 +34,9 @@ public sealed class NodeProcess : IAsyncDisposable
     }
 
     /// <summary>
-    /// Starts the node and waits (at most 60 s) until <c>/health/ready</c> answers 200. A free port can be taken
-    /// between <see cref="FreePort"/> and the node binding it (an outgoing connection of a test running alongside gets
-    /// it as its ephemeral port): a node that exits because a port it was given is in use is started again, with new
-    /// ports where the caller did not choose them.
+    /// Starts the node and waits (at most 60 s) until <c>/health/ready</c> answers 200. A node that exits because a
+    /// free port it was given was taken meanwhile (<see cref="FreePort"/>) is started again, with new ports where the
+    /// caller did not choose them.
     /// </summary>
     public static async Task<NodeProcess> StartAsync(IDictionary<string, string> environment, int? openFilesLimit = null)
     {
@@ -60,7 +58,7 @@ public sealed class NodeProcess : IAsyncDisposable
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "Mix2Api.Host.dll");
         if (!File.Exists(dll)) throw new FileNotFoundException("the host is not built next to the tests", dll);
-        var port = FreePort();
+        var port = FreePort.Next();
         var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
         var start = new ProcessStartInfo(openFilesLimit is null ? dotnet : "bash")
         {
@@ -83,7 +81,7 @@ public sealed class NodeProcess : IAsyncDisposable
         start.Environment["LOG_LEVEL"] = "warning";
         start.Environment["ADMIN_PORT"] = "0"; // never the fixed default 9110 in tests; admin tests pass a free port
         // Akka remoting on a free port unless the test chose one (a node that others join needs a known port).
-        start.Environment["CLUSTER_PORT"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        start.Environment["CLUSTER_PORT"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture);
         foreach (var (key, value) in environment) start.Environment[key] = value;
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
@@ -156,13 +154,6 @@ public sealed class NodeProcess : IAsyncDisposable
     {
         if (line is null) return;
         lock (_output) _output.AppendLine(line);
-    }
-
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public async ValueTask DisposeAsync()

@@ -17,7 +17,7 @@ namespace Mix2Api.Tests.Cluster;
 public sealed class SessionShardingTests : Akka.TestKit.Xunit2.TestKit
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
-    private static readonly int PortA = AkkaTestConfig.FreePort();
+    private static readonly int PortA = FreePort.Next();
     private readonly CapturingLoggerProvider _logs = new();
     private readonly SessionOptions _options = new() { AskTimeout = TimeSpan.FromSeconds(10) };
 
@@ -57,7 +57,7 @@ public sealed class SessionShardingTests : Akka.TestKit.Xunit2.TestKit
     {
         var a = Sys;
         using var b = ActorSystem.Create(ClusterNodeOptions.SystemName,
-            AkkaTestConfig.ClusterNode(AkkaTestConfig.FreePort(), "canary", AkkaTestConfig.SeedOf(PortA)));
+            AkkaTestConfig.ClusterNode(FreePort.Next(), "canary", AkkaTestConfig.SeedOf(PortA)));
         var regionA = StartRegion(a);
         var regionB = StartRegion(b);
         await AwaitConditionAsync(() => Task.FromResult(Akka.Cluster.Cluster.Get(a).State.Members.Count(m => m.Status == MemberStatus.Up) == 2

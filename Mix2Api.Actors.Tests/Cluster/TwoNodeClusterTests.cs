@@ -18,8 +18,8 @@ public sealed class TwoNodeClusterTests(RedisServerFixture redis, ITestOutputHel
     // Above the 300 ms default: a loaded 2-core test machine must not turn a slow first remote ask into a failed assertion.
     private const int AskTimeoutMs = 1000;
     private readonly string _prefix = $"t{Guid.NewGuid():N}";
-    private readonly int _stablePort = NodeProcess.FreePort();
-    private readonly int _canaryPort = NodeProcess.FreePort();
+    private readonly int _stablePort = FreePort.Next();
+    private readonly int _canaryPort = FreePort.Next();
 
     /// <summary>The environment the acceptance suite gives a node: both nodes listed as seeds, Redis as the store.</summary>
     private Dictionary<string, string> Node(SimulatorServer simulator, string nodeId, string channel) => new()

@@ -43,7 +43,7 @@ public sealed class AdminEndpointTests
         var app = await Mix2ApiHost.BuildAsync([], b => b.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["UPSTREAM_API_BASE"] = "http://127.0.0.1:9", ["UPSTREAM_AUTH_MODE"] = "none", ["INBOUND_AUTH_MODE"] = "none",
-            ["ADMIN_HOST"] = "0.0.0.0", ["ADMIN_PORT"] = AdminBroker.FreePort().ToString(),
+            ["ADMIN_HOST"] = "0.0.0.0", ["ADMIN_PORT"] = FreePort.Next().ToString(),
         }), errors);
         Assert.Null(app);
         Assert.Contains("mix2api: configuration error: ADMIN_TOKEN", errors.ToString());
@@ -57,7 +57,7 @@ public sealed class AdminEndpointTests
         var app = await Mix2ApiHost.BuildAsync([], b => b.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["UPSTREAM_API_BASE"] = "http://127.0.0.1:9", ["UPSTREAM_AUTH_MODE"] = "none", ["INBOUND_AUTH_MODE"] = "none",
-            ["urls"] = "https://127.0.0.1:0", ["ADMIN_PORT"] = AdminBroker.FreePort().ToString(),
+            ["urls"] = "https://127.0.0.1:0", ["ADMIN_PORT"] = FreePort.Next().ToString(),
         }), errors);
         Assert.Null(app);
         Assert.StartsWith("mix2api: configuration error: urls: 'https://127.0.0.1:0'", errors.ToString());
@@ -108,7 +108,7 @@ public sealed class AdminEndpointTests
     [Fact]
     public async Task Unreachable_node_is_one_clear_line_and_a_non_zero_exit()
     {
-        var result = await AdminBroker.CtlAsync("verdict", "--node", $"http://127.0.0.1:{AdminBroker.FreePort()}", "--timeout", "5");
+        var result = await AdminBroker.CtlAsync("verdict", "--node", $"http://127.0.0.1:{FreePort.Next()}", "--timeout", "5");
         Assert.Equal(1, result.Exit);
         var line = Assert.Single(result.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.StartsWith("ctl: cannot reach the admin endpoint", line);

@@ -33,7 +33,7 @@ public sealed class ReleaseGateTests
         // Every chat request fails upstream: the node answers, the packs do not pass.
         await using var broker = await BrokerHost.StartAsync(new Dictionary<string, string?>
         {
-            ["UPSTREAM_API_BASE"] = $"http://127.0.0.1:{AdminBroker.FreePort()}",
+            ["UPSTREAM_API_BASE"] = $"http://127.0.0.1:{FreePort.Next()}",
             ["UPSTREAM_CONNECT_TIMEOUT_MS"] = "2000",
         });
         var (exit, output, _) = await GateAsync("--url", broker.BaseUrl.ToString(), "--key", BrokerHost.InboundToken, "--json", "--timeout", "10");
@@ -48,7 +48,7 @@ public sealed class ReleaseGateTests
     [Fact]
     public async Task Gate_without_a_reachable_node_or_a_key_is_one_line_and_exit_2()
     {
-        var unreachable = await GateAsync("--url", $"http://127.0.0.1:{AdminBroker.FreePort()}", "--key", "k", "--timeout", "5");
+        var unreachable = await GateAsync("--url", $"http://127.0.0.1:{FreePort.Next()}", "--key", "k", "--timeout", "5");
         Assert.Equal(2, unreachable.Exit);
         Assert.StartsWith("gate: cannot ask", unreachable.Err);
         Environment.SetEnvironmentVariable("GATE_KEY", null);

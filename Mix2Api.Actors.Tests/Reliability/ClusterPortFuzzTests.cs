@@ -48,7 +48,7 @@ public sealed class ClusterPortFuzzTests(ITestOutputHelper output)
     [Fact]
     public async Task Garbage_bytes_on_the_cluster_port_are_dropped_and_the_node_keeps_serving()
     {
-        var clusterPort = NodeProcess.FreePort();
+        var clusterPort = FreePort.Next();
         await using var node = await NodeProcess.StartAsync(Environment(clusterPort));
         var linesBefore = Lines(node.Output).Length;
         // Connections that send nothing or part of a frame and then wait: the node must close them (handshake timeout).
@@ -80,7 +80,7 @@ public sealed class ClusterPortFuzzTests(ITestOutputHelper output)
     [Fact]
     public async Task Remote_messages_outside_the_allow_list_or_corrupted_are_refused_and_logged_and_the_node_keeps_serving()
     {
-        var clusterPort = NodeProcess.FreePort();
+        var clusterPort = FreePort.Next();
         await using var node = await NodeProcess.StartAsync(Environment(clusterPort));
         await using var attacker = ClusterPortAttacker.Start();
         var sent = 0;

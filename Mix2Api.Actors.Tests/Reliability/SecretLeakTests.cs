@@ -38,7 +38,7 @@ public sealed class SecretLeakTests(RedisServerFixture redis) : IClassFixture<Re
         var sim = simulator.Simulator;
         sim.RequireToken = authMode == "managed";
         var logPath = Path.Combine(Path.GetTempPath(), $"mix2api-secrets-{Guid.NewGuid():N}.log");
-        var adminPort = AdminBroker.FreePort();
+        var adminPort = FreePort.Next();
         var environment = new Dictionary<string, string>
         {
             ["UPSTREAM_SIMULATOR"] = "off",
@@ -174,7 +174,7 @@ public sealed class SecretLeakTests(RedisServerFixture redis) : IClassFixture<Re
         }
 
         Assert.Equal(1, (await Ctl("token", "show", "--node", admin, "--token", WrongKey)).Exit);
-        var userinfo = await Ctl("cluster", "show", "--node", $"http://ops:{UserinfoSecret}@127.0.0.1:{AdminBroker.FreePort()}", "--token", AdminToken);
+        var userinfo = await Ctl("cluster", "show", "--node", $"http://ops:{UserinfoSecret}@127.0.0.1:{FreePort.Next()}", "--token", AdminToken);
         Assert.Equal(1, userinfo.Exit);
         Assert.Contains("cannot reach", userinfo.Err, StringComparison.Ordinal);
         return text.ToString();

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Mix2Api.Host.Ctl;
 using Mix2Api.Host.Simulator;
 
@@ -8,27 +6,15 @@ namespace Mix2Api.Tests.Support;
 /// <summary>A broker with its admin endpoint on a free loopback port, and `ctl` run in-process against it.</summary>
 public static class AdminBroker
 {
-    /// <summary>A port nobody listens on right now (bind 0, read it, release it): never the fixed 9110.</summary>
-    public static int FreePort()
-    {
-        using var socket = new TcpListener(IPAddress.Loopback, 0);
-        socket.Start();
-        var port = ((IPEndPoint)socket.LocalEndpoint).Port;
-        socket.Stop();
-        return port;
-    }
-
     /// <summary>
-    /// A free port can be taken between <see cref="FreePort"/> and the broker binding it (an outgoing connection of a
-    /// test running alongside gets it as its ephemeral port), so a broker that lost its admin port that way is started
-    /// again on another one.
+    /// A broker whose free admin port was taken before it bound it (<see cref="FreePort"/>) is started again on another.
     /// </summary>
     public static async Task<(BrokerHost Broker, string AdminUrl)> StartAsync(IDictionary<string, string?>? overrides = null,
         SimulatorServer? simulator = null)
     {
         for (var attempt = 1; ; attempt++)
         {
-            var port = FreePort();
+            var port = FreePort.Next();
             var config = new Dictionary<string, string?> { ["ADMIN_PORT"] = port.ToString(), ["ADMIN_HOST"] = "127.0.0.1" };
             if (overrides is not null)
                 foreach (var (k, v) in overrides) config[k] = v;

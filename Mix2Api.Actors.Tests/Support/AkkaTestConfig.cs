@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Akka.Configuration;
 using Mix2Api.Actors.Hosting;
 
@@ -26,12 +24,5 @@ public static class AkkaTestConfig
         """).WithFallback(AkkaConfigFiles.Load(AkkaConfigFiles.DefaultDirectory, role));
 
     /// <summary>A free TCP port on loopback (bound and released, as the tests never use fixed ports).</summary>
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     public static string SeedOf(int port) => $"akka.tcp://{ClusterNodeOptions.SystemName}@127.0.0.1:{port}";
 }

@@ -21,7 +21,7 @@ public sealed class RedisServerFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(_dir);
-        Port = FreePort();
+        Port = FreePort.Next();
         await StartAsync();
     }
 
@@ -121,12 +121,5 @@ public sealed class RedisServerFixture : IAsyncLifetime
             if (File.Exists(candidate)) return candidate;
         }
         return null;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
