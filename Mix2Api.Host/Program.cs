@@ -7,5 +7,16 @@ return args.FirstOrDefault() switch
 {
     "ctl" => await CtlApp.RunAsync(args[1..], Console.Out, Console.Error),
     "gate" => await GateApp.RunAsync(args[1..], Console.Out, Console.Error),
-    _ => await Mix2ApiHost.RunAsync(args),
+    _ => await RunNodeAsync(args),
 };
+
+static async Task<int> RunNodeAsync(string[] args)
+{
+    // First: a node that starts again with the runtime's environment-only defaults does so before it did anything.
+    if (RuntimeSettings.RelaunchWithDefaults() is { } error)
+    {
+        await Console.Error.WriteLineAsync($"mix2api: start-up error: {error}");
+        return 2;
+    }
+    return await Mix2ApiHost.RunAsync(args);
+}

@@ -26,6 +26,7 @@ public sealed class NodeProcess : IAsyncDisposable
     public Uri BaseUrl { get; }
     public HttpClient Client { get; }
     public bool HasExited => _process.HasExited;
+    public int Pid => _process.Id;
 
     /// <summary>Everything the node wrote to stdout and stderr so far.</summary>
     public string Output

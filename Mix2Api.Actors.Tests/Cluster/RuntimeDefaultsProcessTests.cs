@@ -1,0 +1,86 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Mix2Api.Host.Hosting;
+using Mix2Api.Host.Simulator;
+using Mix2Api.Soak;
+using Mix2Api.Tests.Support;
+
+namespace Mix2Api.Tests.Cluster;
+
+/// <summary>
+/// A node starts itself again with the runtime's environment-only defaults (framework ReadyToRun code off, a 16 MiB
+/// gen-0 budget): in the same process, so whoever started it (systemd, a container runtime, this test) keeps
+/// the same PID, output and signals; it serves, a diagnostics tool can still attach, and SIGTERM still stops it
+/// gracefully. The published host does this by default; here MIX2API_RUNTIME_DEFAULTS=1 asks the build output to.
+/// </summary>
+public sealed class RuntimeDefaultsProcessTests
+{
+    [Fact]
+    public async Task A_node_starts_again_in_its_own_process_with_the_defaults_serves_and_stops_on_SIGTERM()
+    {
+        await using var simulator = await SimulatorServer.StartAsync();
+        await using var node = await NodeProcess.StartAsync(new Dictionary<string, string>
+        {
+            ["UPSTREAM_API_BASE"] = simulator.BaseUrl.ToString(),
+            ["UPSTREAM_AUTH_MODE"] = "none",
+            ["LOG_LEVEL"] = "information",
+            [RuntimeSettings.DefaultsSwitch] = "1",
+        });
+
+        await SaysAsync(node, "framework ReadyToRun code off, gen-0 budget 0x1000000");
+        await SaysAsync(node, "started again with the host's defaults DOTNET_ReadyToRun=0,DOTNET_GCgen0size=0x1000000");
+        // The node names itself <host>-<pid>: the process that serves is the one the test started.
+        var health = await node.Client.GetStringAsync("health");
+        Assert.Contains($"-{node.Pid}\"", health, StringComparison.Ordinal);
+
+        using (var answer = await node.Client.PostAsync("v1/chat/completions", new StringContent(
+            """{"model":"mix/qwen-3-235b-instruct","messages":[{"role":"user","content":"hi"}]}""", Encoding.UTF8, "application/json")))
+        {
+            Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+            Assert.Contains("\"finish_reason\":\"stop\"", await answer.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        // dotnet-trace, dotnet-dump and dotnet-counters reach a node through this socket; the first image's is gone.
+        var sockets = Directory.GetFiles(Path.GetTempPath(), $"dotnet-diagnostic-{node.Pid}-*-socket");
+        var socket = Assert.Single(sockets);
+        using (var client = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified))
+        {
+            await client.ConnectAsync(new UnixDomainSocketEndPoint(socket));
+            Assert.True(client.Connected);
+        }
+
+        PosixSignals.Send(node.Pid, PosixSignals.Term);
+        Assert.Equal(0, await node.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+    }
+
+    [Fact]
+    public async Task An_invalid_switch_stops_the_start_with_one_clear_line_and_exit_code_2()
+    {
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            WorkingDirectory = AppContext.BaseDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Mix2Api.Host.dll"));
+        start.Environment[RuntimeSettings.DefaultsSwitch] = "yes";
+        start.Environment["ADMIN_PORT"] = "0";
+        using var process = Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+
+        Assert.Equal(2, process.ExitCode);
+        Assert.Equal("mix2api: start-up error: MIX2API_RUNTIME_DEFAULTS must be 0 or 1 (got 'yes')", (await stderr).Trim());
+        Assert.Equal("", (await stdout).Trim());
+    }
+
+    /// <summary>The start-up log goes through the node's buffered stdout sink: wait for the line, not for a moment.</summary>
+    private static Task SaysAsync(NodeProcess node, string text)
+        => Eventually.TrueAsync(() => node.Output.Contains(text, StringComparison.Ordinal), TimeSpan.FromSeconds(20),
+            () => $"the node did not log '{text}':\n{node.Output}");
+}
