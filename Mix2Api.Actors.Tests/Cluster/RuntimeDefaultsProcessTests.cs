@@ -10,8 +10,8 @@ using Mix2Api.Tests.Support;
 namespace Mix2Api.Tests.Cluster;
 
 /// <summary>
-/// A node starts itself again with the runtime's environment-only defaults (framework ReadyToRun code off, a 16 MiB
-/// gen-0 budget): in the same process, so whoever started it (systemd, a container runtime, this test) keeps
+/// A node starts itself again with the runtime's environment-only defaults (no call-counting delay for the tiered JIT,
+/// a 16 MiB gen-0 budget): in the same process, so whoever started it (systemd, a container runtime, this test) keeps
 /// the same PID, output and signals; it serves, a diagnostics tool can still attach, and SIGTERM still stops it
 /// gracefully. The published host does this by default; here MIX2API_RUNTIME_DEFAULTS=1 asks the build output to.
 /// </summary>
@@ -29,8 +29,8 @@ public sealed class RuntimeDefaultsProcessTests
             [RuntimeSettings.DefaultsSwitch] = "1",
         });
 
-        await SaysAsync(node, "framework ReadyToRun code off, gen-0 budget 0x1000000");
-        await SaysAsync(node, "started again with the host's defaults DOTNET_ReadyToRun=0,DOTNET_GCgen0size=0x1000000");
+        await SaysAsync(node, "call counting delay 0 ms), ReadyToRun code on, gen-0 budget 0x1000000");
+        await SaysAsync(node, "started again with the host's defaults DOTNET_TC_CallCountingDelayMs=0,DOTNET_GCgen0size=0x1000000");
         // The node names itself <host>-<pid>: the process that serves is the one the test started.
         var health = await node.Client.GetStringAsync("health");
         Assert.Contains($"-{node.Pid}\"", health, StringComparison.Ordinal);

@@ -22,15 +22,15 @@ public sealed class RuntimeSettingsTests
         var (missing, error) = Missing(published: true);
 
         Assert.Null(error);
-        Assert.Equal([("DOTNET_ReadyToRun", "0"), ("DOTNET_GCgen0size", "0x1000000")], missing);
+        Assert.Equal([("DOTNET_TC_CallCountingDelayMs", "0"), ("DOTNET_GCgen0size", "0x1000000")], missing);
     }
 
     [Fact]
     public void A_setting_the_environment_gives_under_either_name_is_left_as_it_is()
     {
-        Assert.Equal([("DOTNET_GCgen0size", "0x1000000")], Missing(published: true, ("DOTNET_ReadyToRun", "1")).Missing);
-        Assert.Equal([("DOTNET_ReadyToRun", "0")], Missing(published: true, ("COMPlus_GCgen0size", "0x4000000")).Missing);
-        Assert.Empty(Missing(published: true, ("DOTNET_ReadyToRun", "0"), ("DOTNET_GCgen0size", "0x1000000")).Missing);
+        Assert.Equal([("DOTNET_GCgen0size", "0x1000000")], Missing(published: true, ("DOTNET_TC_CallCountingDelayMs", "100")).Missing);
+        Assert.Equal([("DOTNET_TC_CallCountingDelayMs", "0")], Missing(published: true, ("COMPlus_GCgen0size", "0x4000000")).Missing);
+        Assert.Empty(Missing(published: true, ("DOTNET_TC_CallCountingDelayMs", "0"), ("DOTNET_GCgen0size", "0x1000000")).Missing);
     }
 
     [Fact]
@@ -56,7 +56,7 @@ public sealed class RuntimeSettingsTests
     public void A_node_that_already_started_again_never_starts_a_third_time()
     {
         // Whatever is still missing then could not be set; starting again would loop.
-        var (missing, error) = Missing(published: true, (RuntimeSettings.AppliedMarker, "DOTNET_ReadyToRun=0"));
+        var (missing, error) = Missing(published: true, (RuntimeSettings.AppliedMarker, "DOTNET_GCgen0size=0x1000000"));
 
         Assert.Null(error);
         Assert.Empty(missing);

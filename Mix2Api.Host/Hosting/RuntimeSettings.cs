@@ -4,11 +4,11 @@ namespace Mix2Api.Host.Hosting;
 
 /// <summary>
 /// The .NET runtime settings a node runs with, and the host's own defaults for them. Most are fixed before any of our
-/// code runs: runtimeconfig.json from the publish (tiered compilation off), and two the runtime reads from its
-/// environment only (<see cref="EnvironmentDefaults"/>), which the published host gives itself by starting again
-/// (<see cref="RelaunchWithDefaults"/>). Inline socket completions the host can still set in-process, because the
-/// runtime reads that variable only when the first socket registers with epoll. The start-up log names them all, so
-/// an operator sees what a node really runs with.
+/// code runs: runtimeconfig.json from the publish (tiered compilation on, dynamic PGO off), and two the runtime reads
+/// from its environment only (<see cref="EnvironmentDefaults"/>), which the published host gives itself by starting
+/// again (<see cref="RelaunchWithDefaults"/>). Inline socket completions the host can still set in-process, because
+/// the runtime reads that variable only when the first socket registers with epoll. The start-up log names them all,
+/// so an operator sees what a node really runs with.
 /// </summary>
 public static class RuntimeSettings
 {
@@ -25,14 +25,16 @@ public static class RuntimeSettings
     public const string AppliedMarker = "MIX2API_RUNTIME_DEFAULTS_APPLIED";
 
     /// <summary>
-    /// Settings the runtime takes from its environment only, read before any managed code runs. Framework code
-    /// JIT-compiled fully optimized instead of its precompiled ReadyToRun code (which cannot inline across assemblies
-    /// and, with tiered compilation off, is never replaced), and a 16 MiB gen-0 budget instead of one sized by the L3
-    /// cache (hundreds of MiB on large hosts: more memory, colder caches). Together on one core they cut CPU per
-    /// non-stream request by about 40 % (docs/BENCHMARKS.md) for a readiness of about 5 s instead of 2.
+    /// Settings the runtime takes from its environment only, read before any managed code runs. No delay before the
+    /// tiered JIT starts counting calls: by default it waits 100 ms without new methods being compiled (ten times that
+    /// on one core), which a busy node never sees, so its hot code stayed precompiled or tier-0 code; with no delay a
+    /// method called 30 times is recompiled fully optimized in the background within the first seconds. And a 16 MiB
+    /// gen-0 budget instead of one sized by the L3 cache (hundreds of MiB on large hosts: more memory, colder caches).
+    /// On one core they cut CPU per request by a third to a half against the same publish without them
+    /// (docs/BENCHMARKS.md), with readiness unchanged.
     /// </summary>
     public static readonly IReadOnlyList<(string Name, string Value)> EnvironmentDefaults =
-        [("DOTNET_ReadyToRun", "0"), ("DOTNET_GCgen0size", "0x1000000")];
+        [("DOTNET_TC_CallCountingDelayMs", "0"), ("DOTNET_GCgen0size", "0x1000000")];
 
     private static string? _relaunchFailure;
 
@@ -97,10 +99,12 @@ public static class RuntimeSettings
     {
         Func<string, string?> env = Environment.GetEnvironmentVariable;
         // The environment overrides runtimeconfig.json.
-        var tiered = RuntimeVariable(env, "DOTNET_TieredCompilation") ?? AppContext.GetData("System.Runtime.TieredCompilation") as string;
+        var tiered = RuntimeVariable(env, "DOTNET_TieredCompilation") ?? Knob("System.Runtime.TieredCompilation");
+        var pgo = RuntimeVariable(env, "DOTNET_TieredPGO") ?? Knob("System.Runtime.TieredPGO");
         var line = $"runtime: {(GCSettings.IsServerGC ? "server" : "workstation")} GC, "
-            + $"tiered compilation {OnOff(tiered, onByDefault: true)}, "
-            + $"framework ReadyToRun code {OnOff(RuntimeVariable(env, "DOTNET_ReadyToRun"), onByDefault: true)}, "
+            + $"tiered compilation {OnOff(tiered, onByDefault: true)} (dynamic PGO {OnOff(pgo, onByDefault: true)}, "
+            + $"call counting delay {(RuntimeVariable(env, "DOTNET_TC_CallCountingDelayMs") is { } delay ? $"{delay} ms" : "runtime default")}), "
+            + $"ReadyToRun code {OnOff(RuntimeVariable(env, "DOTNET_ReadyToRun"), onByDefault: true)}, "
             + $"gen-0 budget {RuntimeVariable(env, "DOTNET_GCgen0size") ?? "runtime default"}, "
             + $"inline socket completions {OnOff(env(InlineCompletions), onByDefault: false)}, "
             + $"{Environment.ProcessorCount} processor(s)";
@@ -108,6 +112,9 @@ public static class RuntimeSettings
         if (_relaunchFailure is { } failure) line += $"; the host's defaults not applied: {failure}";
         return line;
     }
+
+    /// <summary>A runtimeconfig.json knob as the runtime got it (a JSON true/false arrives as "true"/"false").</summary>
+    private static string? Knob(string name) => AppContext.GetData(name)?.ToString();
 
     private static string OnOff(string? value, bool onByDefault) => value?.Trim().ToLowerInvariant() switch
     {
