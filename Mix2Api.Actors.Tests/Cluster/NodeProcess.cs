@@ -103,6 +103,29 @@ public sealed class NodeProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Runs a node that is expected to stop by itself (a start-up error), with only <paramref name="environment"/> set
+    /// for it, and returns its exit code and output once it exited (at most 90 s).
+    /// </summary>
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunToExitAsync(IDictionary<string, string> environment)
+    {
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            WorkingDirectory = AppContext.BaseDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Mix2Api.Host.dll"));
+        foreach (var (key, value) in environment) start.Environment[key] = value;
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
+        var stderr = process.StandardError.ReadToEndAsync();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await stdout, await stderr);
+    }
+
     /// <summary>An abrupt end (SIGKILL): no graceful stop, no lease release, no membership goodbye.</summary>
     public async Task KillAsync()
     {

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -58,25 +57,15 @@ public sealed class RuntimeDefaultsProcessTests
     [Fact]
     public async Task An_invalid_switch_stops_the_start_with_one_clear_line_and_exit_code_2()
     {
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        var (exitCode, stdout, stderr) = await NodeProcess.RunToExitAsync(new Dictionary<string, string>
         {
-            WorkingDirectory = AppContext.BaseDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Mix2Api.Host.dll"));
-        start.Environment[RuntimeSettings.DefaultsSwitch] = "yes";
-        start.Environment["ADMIN_PORT"] = "0";
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
+            [RuntimeSettings.DefaultsSwitch] = "yes",
+            ["ADMIN_PORT"] = "0",
+        });
 
-        Assert.Equal(2, process.ExitCode);
-        Assert.Equal("mix2api: start-up error: MIX2API_RUNTIME_DEFAULTS must be 0 or 1 (got 'yes')", (await stderr).Trim());
-        Assert.Equal("", (await stdout).Trim());
+        Assert.Equal(2, exitCode);
+        Assert.Equal("mix2api: start-up error: MIX2API_RUNTIME_DEFAULTS must be 0 or 1 (got 'yes')", stderr.Trim());
+        Assert.Equal("", stdout.Trim());
     }
 
     /// <summary>The start-up log goes through the node's buffered stdout sink: wait for the line, not for a moment.</summary>

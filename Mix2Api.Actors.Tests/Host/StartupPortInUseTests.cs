@@ -1,6 +1,6 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Mix2Api.Tests.Cluster;
 
 namespace Mix2Api.Tests.Host;
 
@@ -13,28 +13,17 @@ public class StartupPortInUseTests
         using var holder = new TcpListener(IPAddress.Any, 0);
         holder.Start();
         var port = ((IPEndPoint)holder.LocalEndpoint).Port;
-        var start = new ProcessStartInfo("dotnet")
+        var (exitCode, stdout, errors) = await NodeProcess.RunToExitAsync(new Dictionary<string, string>
         {
-            WorkingDirectory = AppContext.BaseDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Mix2Api.Host.dll"));
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
-        start.Environment["PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        start.Environment["ADMIN_PORT"] = "0";
-        start.Environment["CLUSTER_PORT"] = "0";
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-        await process.WaitForExitAsync(timeout.Token);
+            ["ASPNETCORE_ENVIRONMENT"] = "Development",
+            ["PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["ADMIN_PORT"] = "0",
+            ["CLUSTER_PORT"] = "0",
+        });
 
-        var errors = await stderr;
-        Assert.Equal(2, process.ExitCode);
+        Assert.Equal(2, exitCode);
         Assert.Contains("mix2api: start-up error: ", errors);
         Assert.Contains(port.ToString(System.Globalization.CultureInfo.InvariantCulture), errors);
-        Assert.DoesNotContain("Unhandled exception", errors + await stdout);
+        Assert.DoesNotContain("Unhandled exception", errors + stdout);
     }
 }
