@@ -31,7 +31,7 @@ public static class RuntimeSettings
     /// method called 30 times is recompiled fully optimized in the background within the first seconds. And a 16 MiB
     /// gen-0 budget instead of one sized by the L3 cache (hundreds of MiB on large hosts: more memory, colder caches).
     /// On one core they cut CPU per request by a third to a half against the same publish without them
-    /// (docs/BENCHMARKS.md), with readiness unchanged.
+    /// (docs/BENCHMARKS.md), for about half a second more to readiness (2-3 s).
     /// </summary>
     public static readonly IReadOnlyList<(string Name, string Value)> EnvironmentDefaults =
         [("DOTNET_TC_CallCountingDelayMs", "0"), ("DOTNET_GCgen0size", "0x1000000")];
