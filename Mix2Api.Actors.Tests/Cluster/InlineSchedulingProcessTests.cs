@@ -20,7 +20,7 @@ public sealed class InlineSchedulingProcessTests
     {
         await using var simulator = await SimulatorServer.StartAsync();
         await using var node = await StartNodeAsync(simulator);
-        await SaysAsync(node, "inline socket completions on");
+        await node.SaysAsync("inline socket completions on");
 
         using (var answer = await node.Client.PostAsync("v1/chat/completions", Json(stream: false)))
         {
@@ -57,7 +57,7 @@ public sealed class InlineSchedulingProcessTests
         await using var simulator = await SimulatorServer.StartAsync();
         await using var node = await StartNodeAsync(simulator, ("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "0"));
 
-        await SaysAsync(node, "inline socket completions off");
+        await node.SaysAsync("inline socket completions off");
         using var answer = await node.Client.PostAsync("v1/chat/completions", Json(stream: false));
         Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
     }
@@ -73,11 +73,6 @@ public sealed class InlineSchedulingProcessTests
         foreach (var (key, value) in extra) environment[key] = value;
         return NodeProcess.StartAsync(environment);
     }
-
-    /// <summary>The start-up log goes through the node's buffered stdout sink: wait for the line, not for a moment.</summary>
-    private static Task SaysAsync(NodeProcess node, string text)
-        => Eventually.TrueAsync(() => node.Output.Contains(text, StringComparison.Ordinal), TimeSpan.FromSeconds(20),
-            () => $"the node did not log '{text}':\n{node.Output}");
 
     private static StringContent Json(bool stream)
         => new(Body.Replace("STREAM", stream ? "true" : "false", StringComparison.Ordinal), Encoding.UTF8, "application/json");

@@ -35,6 +35,14 @@ public sealed class NodeProcess : IAsyncDisposable
     }
 
     /// <summary>
+    /// Waits (at most 20 s) until the node has written <paramref name="text"/>: its log goes through a buffered stdout
+    /// sink, so a line shows up soon after the event, not at it.
+    /// </summary>
+    public Task SaysAsync(string text)
+        => Eventually.TrueAsync(() => Output.Contains(text, StringComparison.Ordinal), TimeSpan.FromSeconds(20),
+            () => $"the node did not log '{text}':\n{Output}");
+
+    /// <summary>
     /// Starts the node and waits (at most 60 s) until <c>/health/ready</c> answers 200. A node that exits because a
     /// free port it was given was taken meanwhile (<see cref="FreePort"/>) is started again, with new ports where the
     /// caller did not choose them.

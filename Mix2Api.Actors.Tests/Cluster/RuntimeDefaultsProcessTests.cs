@@ -28,8 +28,8 @@ public sealed class RuntimeDefaultsProcessTests
             [RuntimeSettings.DefaultsSwitch] = "1",
         });
 
-        await SaysAsync(node, "call counting delay 0 ms), ReadyToRun code on, gen-0 budget 0x1000000");
-        await SaysAsync(node, "started again with the host's defaults DOTNET_TC_CallCountingDelayMs=0,DOTNET_GCgen0size=0x1000000");
+        await node.SaysAsync("call counting delay 0 ms), ReadyToRun code on, gen-0 budget 0x1000000");
+        await node.SaysAsync("started again with the host's defaults DOTNET_TC_CallCountingDelayMs=0,DOTNET_GCgen0size=0x1000000");
         // The node names itself <host>-<pid>: the process that serves is the one the test started.
         var health = await node.Client.GetStringAsync("health");
         Assert.Contains($"-{node.Pid}\"", health, StringComparison.Ordinal);
@@ -67,9 +67,4 @@ public sealed class RuntimeDefaultsProcessTests
         Assert.Equal("mix2api: start-up error: MIX2API_RUNTIME_DEFAULTS must be 0 or 1 (got 'yes')", stderr.Trim());
         Assert.Equal("", stdout.Trim());
     }
-
-    /// <summary>The start-up log goes through the node's buffered stdout sink: wait for the line, not for a moment.</summary>
-    private static Task SaysAsync(NodeProcess node, string text)
-        => Eventually.TrueAsync(() => node.Output.Contains(text, StringComparison.Ordinal), TimeSpan.FromSeconds(20),
-            () => $"the node did not log '{text}':\n{node.Output}");
 }

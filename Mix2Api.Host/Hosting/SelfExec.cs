@@ -21,11 +21,7 @@ internal static class SelfExec
             // The exact argument vector, "dotnet Mix2Api.Host.dll …" or the apphost's: NUL-separated, NUL-terminated.
             argv = File.ReadAllText("/proc/self/cmdline").TrimEnd('\0').Split('\0');
         }
-        catch (IOException ex)
-        {
-            return $"cannot read /proc/self/cmdline: {ex.Message}";
-        }
-        catch (UnauthorizedAccessException ex)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             return $"cannot read /proc/self/cmdline: {ex.Message}";
         }
