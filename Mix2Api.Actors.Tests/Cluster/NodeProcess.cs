@@ -63,11 +63,11 @@ public sealed class NodeProcess : IAsyncDisposable
 
     private sealed class PortTakenException(string message) : Exception(message);
 
-    private static async Task<NodeProcess> StartOnceAsync(IDictionary<string, string> environment, int? openFilesLimit)
+    /// <summary><c>dotnet Mix2Api.Host.dll</c> from the test output folder, output captured; under <c>ulimit -n</c> when given.</summary>
+    private static ProcessStartInfo HostCommand(int? openFilesLimit = null)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "Mix2Api.Host.dll");
         if (!File.Exists(dll)) throw new FileNotFoundException("the host is not built next to the tests", dll);
-        var port = FreePort.Next();
         var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
         var start = new ProcessStartInfo(openFilesLimit is null ? dotnet : "bash")
         {
@@ -84,6 +84,13 @@ public sealed class NodeProcess : IAsyncDisposable
             start.ArgumentList.Add(dotnet);
         }
         start.ArgumentList.Add(dll);
+        return start;
+    }
+
+    private static async Task<NodeProcess> StartOnceAsync(IDictionary<string, string> environment, int? openFilesLimit)
+    {
+        var start = HostCommand(openFilesLimit);
+        var port = FreePort.Next();
         start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["INBOUND_BEARER_TOKEN"] = BrokerHost.InboundToken;
@@ -117,14 +124,7 @@ public sealed class NodeProcess : IAsyncDisposable
     /// </summary>
     public static async Task<(int ExitCode, string Stdout, string Stderr)> RunToExitAsync(IDictionary<string, string> environment)
     {
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            WorkingDirectory = AppContext.BaseDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Mix2Api.Host.dll"));
+        var start = HostCommand();
         foreach (var (key, value) in environment) start.Environment[key] = value;
         using var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
         var stderr = process.StandardError.ReadToEndAsync();
