@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using System.Text.RegularExpressions;
 using Mix2Api.Host.Hosting;
 using Mix2Api.Host.Simulator;
 using Mix2Api.Soak;
@@ -10,7 +11,7 @@ namespace Mix2Api.Tests.Cluster;
 
 /// <summary>
 /// A node starts itself again with the runtime's environment-only defaults (no call-counting delay for the tiered JIT,
-/// a 16 MiB gen-0 budget): in the same process, so whoever started it (systemd, a container runtime, this test) keeps
+/// a 16 MiB gen-0 budget, a tiering worker that stays): in the same process, so whoever started it (systemd, a container runtime, this test) keeps
 /// the same PID, output and signals; it serves, a diagnostics tool can still attach, and SIGTERM still stops it
 /// gracefully. The published host does this by default; here MIX2API_RUNTIME_DEFAULTS=1 asks the build output to.
 /// </summary>
@@ -29,7 +30,7 @@ public sealed class RuntimeDefaultsProcessTests
         });
 
         await node.SaysAsync("call counting delay 0 ms), ReadyToRun code on, gen-0 budget 0x1000000");
-        await node.SaysAsync("started again with the host's defaults DOTNET_TC_CallCountingDelayMs=0,DOTNET_GCgen0size=0x1000000");
+        await node.SaysAsync("started again with the host's defaults DOTNET_TC_CallCountingDelayMs=0,DOTNET_GCgen0size=0x1000000,DOTNET_TC_BackgroundWorkerTimeoutMs=ffffffff");
         // The node names itself <host>-<pid>: the process that serves is the one the test started.
         var health = await node.Client.GetStringAsync("health");
         Assert.Contains($"-{node.Pid}\"", health, StringComparison.Ordinal);
@@ -40,6 +41,13 @@ public sealed class RuntimeDefaultsProcessTests
             Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
             Assert.Contains("\"finish_reason\":\"stop\"", await answer.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         }
+
+        // The tiered JIT's worker recompiles in the background at nice 19 (JIT_BACKGROUND_NICE), and stays (no idle exit).
+        await node.SaysAsync("jit.worker.priority: tiered compilation worker (thread ");
+        var worker = int.Parse(Regex.Match(node.Output, @"tiered compilation worker \(thread (\d+)\) runs at nice 19").Groups[1].Value);
+        Assert.Equal(BackgroundJitPriority.WorkerThreadName, File.ReadAllText($"/proc/{node.Pid}/task/{worker}/comm").TrimEnd('\n'));
+        var stat = File.ReadAllText($"/proc/{node.Pid}/task/{worker}/stat");
+        Assert.Equal("19", stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[16]);
 
         // dotnet-trace, dotnet-dump and dotnet-counters reach a node through this socket; the first image's is gone.
         var sockets = Directory.GetFiles(Path.GetTempPath(), $"dotnet-diagnostic-{node.Pid}-*-socket");

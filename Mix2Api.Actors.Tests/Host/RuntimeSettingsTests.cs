@@ -22,23 +22,24 @@ public sealed class RuntimeSettingsTests
         var (missing, error) = Missing(published: true);
 
         Assert.Null(error);
-        Assert.Equal([("DOTNET_TC_CallCountingDelayMs", "0"), ("DOTNET_GCgen0size", "0x1000000")], missing);
+        Assert.Equal([("DOTNET_TC_CallCountingDelayMs", "0"), ("DOTNET_GCgen0size", "0x1000000"), ("DOTNET_TC_BackgroundWorkerTimeoutMs", "ffffffff")], missing);
     }
 
     [Fact]
     public void A_setting_the_environment_gives_under_either_name_is_left_as_it_is()
     {
-        Assert.Equal([("DOTNET_GCgen0size", "0x1000000")], Missing(published: true, ("DOTNET_TC_CallCountingDelayMs", "100")).Missing);
-        Assert.Equal([("DOTNET_TC_CallCountingDelayMs", "0")], Missing(published: true, ("COMPlus_GCgen0size", "0x4000000")).Missing);
-        Assert.Empty(Missing(published: true, ("DOTNET_TC_CallCountingDelayMs", "0"), ("DOTNET_GCgen0size", "0x1000000")).Missing);
+        Assert.Equal([("DOTNET_GCgen0size", "0x1000000"), ("DOTNET_TC_BackgroundWorkerTimeoutMs", "ffffffff")], Missing(published: true, ("DOTNET_TC_CallCountingDelayMs", "100")).Missing);
+        Assert.Equal([("DOTNET_TC_CallCountingDelayMs", "0"), ("DOTNET_TC_BackgroundWorkerTimeoutMs", "ffffffff")], Missing(published: true, ("COMPlus_GCgen0size", "0x4000000")).Missing);
+        Assert.Empty(Missing(published: true, ("DOTNET_TC_CallCountingDelayMs", "0"), ("DOTNET_GCgen0size", "0x1000000"),
+            ("COMPlus_TC_BackgroundWorkerTimeoutMs", "1000")).Missing);
     }
 
     [Fact]
     public void A_build_that_is_not_the_published_host_runs_with_its_environment_unless_asked()
     {
         Assert.Empty(Missing(published: false).Missing);
-        Assert.Equal(2, Missing(published: false, (RuntimeSettings.DefaultsSwitch, "1")).Missing.Count);
-        Assert.Equal(2, Missing(published: false, (RuntimeSettings.DefaultsSwitch, " TRUE ")).Missing.Count);
+        Assert.Equal(3, Missing(published: false, (RuntimeSettings.DefaultsSwitch, "1")).Missing.Count);
+        Assert.Equal(3, Missing(published: false, (RuntimeSettings.DefaultsSwitch, " TRUE ")).Missing.Count);
     }
 
     [Theory]

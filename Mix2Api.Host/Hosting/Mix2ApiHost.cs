@@ -141,6 +141,7 @@ public static class Mix2ApiHost
         services.AddSingleton<AdmissionControl>();
         services.AddSingleton<ShutdownCoordinator>();
         services.AddSingleton<IdleMemoryTrim>();
+        services.AddSingleton<BackgroundJitPriority>();
         services.AddSingleton<NodeMetrics>();
         services.AddSingleton<RequestMetrics>();
         services.AddSingleton<ActorsMetrics>();
@@ -180,6 +181,7 @@ public static class Mix2ApiHost
             app.Lifetime.ApplicationStopped.Register(() => simulator.DisposeAsync().AsTask().GetAwaiter().GetResult());
         _ = app.Services.GetRequiredService<ShutdownCoordinator>();
         _ = app.Services.GetRequiredService<IdleMemoryTrim>();
+        _ = app.Services.GetRequiredService<BackgroundJitPriority>();
         _ = app.Services.GetRequiredService<ActorsMetrics>();
         // Start the graph hosts with the node, not on the first request.
         _ = app.Services.GetRequiredService<GraphHostPool>();

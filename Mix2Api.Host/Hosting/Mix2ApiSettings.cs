@@ -41,6 +41,7 @@ public sealed record Mix2ApiSettings
     public required TimeSpan ShutdownDrain { get; init; }
 
     public TimeSpan MemoryTrimIdle { get; init; } = TimeSpan.FromSeconds(10);
+    public int BackgroundJitNice { get; init; } = 19;
     public required IReadOnlyList<string> Models { get; init; }
     public required ModelProfiles Profiles { get; init; }
     public required int ProfileWarnCacheSize { get; init; }
@@ -153,6 +154,7 @@ public sealed record Mix2ApiSettings
             MaxConcurrentRequests = EffectiveMaxRequests(r.Int(SettingKeys.MaxConcurrent), notices),
             ShutdownDrain = r.Millis(SettingKeys.ShutdownDrain),
             MemoryTrimIdle = r.Millis(SettingKeys.MemoryTrimIdle),
+            BackgroundJitNice = r.Int(SettingKeys.BackgroundJitNice, min: 0, max: 19),
             Models = models,
             Profiles = LoadProfiles(r, models, notices),
             ProfileWarnCacheSize = r.Int(SettingKeys.ProfileWarnCacheSize, 0),

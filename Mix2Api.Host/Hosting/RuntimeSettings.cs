@@ -31,10 +31,12 @@ public static class RuntimeSettings
     /// method called 30 times is recompiled fully optimized in the background within the first seconds. And a 16 MiB
     /// gen-0 budget instead of one sized by the L3 cache (hundreds of MiB on large hosts: more memory, colder caches).
     /// On one core they cut CPU per request by a third to a half against the same publish without them
-    /// (docs/BENCHMARKS.md), for about half a second more to readiness (2-3 s).
+    /// (docs/BENCHMARKS.md), for about half a second more to readiness (2-3 s). And the tiered-compilation worker
+    /// never ends when idle (it would after 4 s, and start again at normal priority): <see cref="BackgroundJitPriority"/>
+    /// lowers its priority once.
     /// </summary>
     public static readonly IReadOnlyList<(string Name, string Value)> EnvironmentDefaults =
-        [("DOTNET_TC_CallCountingDelayMs", "0"), ("DOTNET_GCgen0size", "0x1000000")];
+        [("DOTNET_TC_CallCountingDelayMs", "0"), ("DOTNET_GCgen0size", "0x1000000"), ("DOTNET_TC_BackgroundWorkerTimeoutMs", "ffffffff")];
 
     private static string? _relaunchFailure;
 
@@ -99,10 +101,9 @@ public static class RuntimeSettings
     {
         Func<string, string?> env = Environment.GetEnvironmentVariable;
         // The environment overrides runtimeconfig.json.
-        var tiered = RuntimeVariable(env, "DOTNET_TieredCompilation") ?? Knob("System.Runtime.TieredCompilation");
         var pgo = RuntimeVariable(env, "DOTNET_TieredPGO") ?? Knob("System.Runtime.TieredPGO");
         var line = $"runtime: {(GCSettings.IsServerGC ? "server" : "workstation")} GC, "
-            + $"tiered compilation {OnOff(tiered, onByDefault: true)} (dynamic PGO {OnOff(pgo, onByDefault: true)}, "
+            + $"tiered compilation {(TieredCompilationOn() ? "on" : "off")} (dynamic PGO {OnOff(pgo, onByDefault: true)}, "
             + $"call counting delay {(RuntimeVariable(env, "DOTNET_TC_CallCountingDelayMs") is { } delay ? $"{delay} ms" : "runtime default")}), "
             + $"ReadyToRun code {OnOff(RuntimeVariable(env, "DOTNET_ReadyToRun"), onByDefault: true)}, "
             + $"gen-0 budget {RuntimeVariable(env, "DOTNET_GCgen0size") ?? "runtime default"}, "
@@ -112,6 +113,10 @@ public static class RuntimeSettings
         if (_relaunchFailure is { } failure) line += $"; the host's defaults not applied: {failure}";
         return line;
     }
+
+    /// <summary>Whether the runtime tiers its code (the environment overrides runtimeconfig.json).</summary>
+    public static bool TieredCompilationOn()
+        => OnOff(RuntimeVariable(Environment.GetEnvironmentVariable, "DOTNET_TieredCompilation") ?? Knob("System.Runtime.TieredCompilation"), onByDefault: true) == "on";
 
     /// <summary>A runtimeconfig.json knob as the runtime got it (a JSON true/false arrives as "true"/"false").</summary>
     private static string? Knob(string name) => AppContext.GetData(name)?.ToString();

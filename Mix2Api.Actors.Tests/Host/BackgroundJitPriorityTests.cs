@@ -1,0 +1,153 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using Mix2Api.Host.Hosting;
+
+namespace Mix2Api.Tests.Host;
+
+/// <summary>
+/// JIT_BACKGROUND_NICE: the runtime's tiered-compilation worker is found by its thread name and runs at a lower
+/// priority. A thread of the test's own, under a name of its own, stands in for the worker (the runtime starts its
+/// worker when it likes); the real worker of a node process is checked in <see cref="Cluster.RuntimeDefaultsProcessTests"/>.
+/// Linux only, like the feature.
+/// </summary>
+public sealed class BackgroundJitPriorityTests
+{
+    private readonly FakeTimeProvider _time = new();
+
+    /// <summary>A named thread that waits until disposed, and its Linux thread id.</summary>
+    private sealed class NamedThread : IDisposable
+    {
+        private readonly ManualResetEventSlim _stop = new();
+        private readonly Thread _thread;
+        private int _tid;
+
+        public NamedThread(string name)
+        {
+            using var started = new ManualResetEventSlim();
+            _thread = new Thread(() =>
+            {
+                Volatile.Write(ref _tid, Gettid());
+                started.Set();
+                _stop.Wait();
+            }) { Name = name, IsBackground = true };
+            _thread.Start();
+            started.Wait();
+        }
+
+        public int Tid => Volatile.Read(ref _tid);
+
+        public void Dispose()
+        {
+            _stop.Set();
+            _thread.Join();
+        }
+
+        [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "gettid")]
+        private static extern int Gettid();
+    }
+
+    /// <summary>The nice value Linux reports for a thread of this process (field 19 of its stat, counted after the name).</summary>
+    private static int NiceOf(int tid)
+    {
+        var stat = File.ReadAllText($"/proc/self/task/{tid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return int.Parse(fields[16]);
+    }
+
+    private static string UniqueName() => $"m2a-{Random.Shared.Next(100_000, 999_999)}";
+
+    [Fact]
+    public void The_worker_is_found_by_name_and_lowered_once()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        var name = UniqueName();
+        using var worker = new NamedThread(name);
+        Assert.Equal(0, NiceOf(worker.Tid));
+        using var priority = new BackgroundJitPriority(19, name, _time, NullLogger.Instance);
+
+        Assert.True(priority.Tick());
+
+        Assert.Equal(worker.Tid, priority.WorkerThreadId);
+        Assert.Equal(19, NiceOf(worker.Tid));
+        Assert.False(priority.Tick()); // still running, already lowered
+    }
+
+    [Fact]
+    public void A_worker_that_ended_is_found_again_when_the_runtime_starts_a_new_one()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        var name = UniqueName();
+        using var priority = new BackgroundJitPriority(12, name, _time, NullLogger.Instance);
+        var first = new NamedThread(name);
+        Assert.True(priority.Tick());
+        var firstTid = first.Tid;
+        first.Dispose();
+
+        using var second = new NamedThread(name);
+        // The first thread's /proc entry goes once the kernel has reaped it: until then the check sees it still there.
+        Assert.True(SpinWait.SpinUntil(priority.Tick, TimeSpan.FromSeconds(10)), "the new worker was not found");
+
+        Assert.Equal(second.Tid, priority.WorkerThreadId);
+        Assert.NotEqual(firstTid, second.Tid);
+        Assert.Equal(12, NiceOf(second.Tid));
+    }
+
+    [Fact]
+    public void Other_threads_keep_their_priority()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        using var bystander = new NamedThread(UniqueName());
+        using var priority = new BackgroundJitPriority(19, UniqueName(), _time, NullLogger.Instance);
+
+        Assert.False(priority.Tick());
+
+        Assert.Equal(-1, priority.WorkerThreadId);
+        Assert.Equal(0, NiceOf(bystander.Tid));
+    }
+
+    [Fact]
+    public void Nice_0_leaves_the_worker_as_the_runtime_made_it()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        var name = UniqueName();
+        using var worker = new NamedThread(name);
+        using var priority = new BackgroundJitPriority(0, name, _time, NullLogger.Instance);
+
+        Assert.False(priority.Tick());
+
+        Assert.Equal(0, NiceOf(worker.Tid));
+    }
+
+    [Fact]
+    public void The_timer_lowers_the_worker_without_being_asked()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        var name = UniqueName();
+        using var worker = new NamedThread(name);
+        using var priority = new BackgroundJitPriority(19, name, _time, NullLogger.Instance);
+
+        _time.Advance(TimeSpan.FromMilliseconds(100));
+
+        Assert.Equal(worker.Tid, priority.WorkerThreadId);
+        Assert.Equal(19, NiceOf(worker.Tid));
+    }
+
+    [Theory]
+    [InlineData("-1")]
+    [InlineData("20")]
+    [InlineData("low")]
+    public void An_invalid_nice_value_is_a_start_up_error(string value)
+    {
+        var configuration = new ConfigurationManager();
+        configuration["JIT_BACKGROUND_NICE"] = value;
+
+        var (_, errors) = Mix2ApiSettings.Load(configuration, isDevelopment: true);
+
+        Assert.Contains(errors, e => e.StartsWith("JIT_BACKGROUND_NICE (Mix2Api:Runtime:BackgroundJitNice)", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void The_default_is_19()
+        => Assert.Equal(19, Mix2ApiSettings.Load(new ConfigurationManager(), isDevelopment: true).Settings.BackgroundJitNice);
+}
