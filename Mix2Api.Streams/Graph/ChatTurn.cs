@@ -1,3 +1,4 @@
+using System.Buffers;
 using Akka.Streams;
 using Akka.Streams.Dsl;
 using Akka.Streams.Stage;
@@ -106,8 +107,9 @@ public static class ChatTurn
                 var batch = Grab(_stage._in);
                 Exception? failure = null;
                 var finished = false;
-                for (var i = 0; i < batch.Count && !finished && failure is null; i++)
-                    finished = Handle(batch[i], ref failure);
+                var frames = batch.Frames;
+                for (var i = 0; i < frames.Length && !finished && failure is null; i++)
+                    finished = Handle(batch, frames[i], ref failure);
                 batch.Return();
                 if (finished)
                 {
@@ -142,15 +144,15 @@ public static class ChatTurn
             }
 
             /// <summary>Applies one frame; true when it ends the turn normally, or sets <paramref name="failure"/>.</summary>
-            private bool Handle(in UiFrame frame, ref Exception? failure)
+            private bool Handle(UiFrameBatch batch, in UiFrame frame, ref Exception? failure)
             {
                 switch (frame.Type)
                 {
                     case UiFrameType.TextDelta:
-                        if (JoinSurrogates(frame.Text, ref _pendingTextHigh) is { Length: > 0 } text) _transform.Push(text, _sink);
+                        PushText(batch.TextOf(frame), ref _pendingTextHigh, reasoning: false);
                         return _stops?.Matched is not null;
                     case UiFrameType.ReasoningDelta:
-                        if (JoinSurrogates(frame.Text, ref _pendingReasoningHigh) is { Length: > 0 } thought) _sink.Reasoning(thought);
+                        PushText(batch.TextOf(frame), ref _pendingReasoningHigh, reasoning: true);
                         return false;
                     case UiFrameType.Start or UiFrameType.MessageMetadata:
                         Capture(frame);
@@ -184,23 +186,34 @@ public static class ChatTurn
             }
 
             /// <summary>
-            /// Holds a trailing high surrogate back until the next delta brings its low half, so an emoji
-            /// split across frames is not turned into two replacement characters.
+            /// Passes a delta on (to the tool transform, or as reasoning) holding a trailing high surrogate back until
+            /// the next delta brings its low half, so an emoji split across frames is not turned into two replacement
+            /// characters.
             /// </summary>
-            private static string? JoinSurrogates(string? text, ref char pendingHigh)
+            private void PushText(scoped ReadOnlySpan<char> text, ref char pendingHigh, bool reasoning)
             {
-                if (string.IsNullOrEmpty(text)) return text;
+                if (text.IsEmpty) return;
+                char[]? rented = null;
                 if (pendingHigh != '\0')
                 {
-                    text = pendingHigh + text;
+                    // Rare (a pair split across frames): the held half goes out in front of this delta, in one piece.
+                    var joined = text.Length < 256 ? stackalloc char[text.Length + 1] : (rented = ArrayPool<char>.Shared.Rent(text.Length + 1));
+                    joined[0] = pendingHigh;
+                    text.CopyTo(joined[1..]);
+                    text = joined[..(text.Length + 1)];
                     pendingHigh = '\0';
                 }
                 if (char.IsHighSurrogate(text[^1]))
                 {
                     pendingHigh = text[^1];
-                    return text[..^1];
+                    text = text[..^1];
                 }
-                return text;
+                if (!text.IsEmpty)
+                {
+                    if (reasoning) _sink.Reasoning(text);
+                    else _transform.Push(text, _sink);
+                }
+                if (rented is not null) ArrayPool<char>.Shared.Return(rented);
             }
 
             private void Capture(in UiFrame frame)

@@ -8,7 +8,9 @@ namespace Mix2Api.Streams.Protocol;
 /// reader that is done with a batch hands it back (<see cref="Return"/>, as the chat turn does at the end of its
 /// push): the array goes back to the pool at once, so a stream waiting for its next read holds none, and the
 /// decoder refills that batch object for the next read, so decoding allocates nothing per read. A batch not
-/// handed back stays the reader's, and the decoder starts a new one.
+/// handed back stays the reader's, and the decoder starts a new one. The text of plain text deltas (most frames of a
+/// stream) is decoded into one pooled character buffer per batch instead of a string per frame
+/// (<see cref="AddTextDelta"/>); <see cref="TextOf"/> reads a frame's text wherever it lies.
 /// </summary>
 public sealed class UiFrameBatch
 {
@@ -17,6 +19,8 @@ public sealed class UiFrameBatch
 
     private UiFrame[] _frames = [];
     private int _count;
+    private char[] _text = [];
+    private int _textLength;
     private bool _returned;
 
     public UiFrameBatch()
@@ -46,6 +50,20 @@ public sealed class UiFrameBatch
         _returned = true;
     }
 
+    /// <summary>A frame's text: its string, or its part of this batch's text. Valid until the batch is handed back.</summary>
+    public ReadOnlySpan<char> TextOf(in UiFrame frame)
+        => frame.Text is { } text ? text : _text.AsSpan(frame.BatchTextStart, frame.BatchTextLength);
+
+    /// <summary>Adds a frame of <paramref name="type"/> whose text is <paramref name="utf8"/> (valid UTF-8, no escapes), decoded into the batch's text.</summary>
+    internal void AddTextDelta(UiFrameType type, ReadOnlySpan<byte> utf8)
+    {
+        // UTF-8 never decodes to more UTF-16 characters than it has bytes.
+        if (_text.Length - _textLength < utf8.Length) GrowText(utf8.Length);
+        var length = System.Text.Encoding.UTF8.GetChars(utf8, _text.AsSpan(_textLength));
+        Add(new UiFrame(type) { BatchTextStart = _textLength, BatchTextLength = length });
+        _textLength += length;
+    }
+
     internal void Add(in UiFrame frame)
     {
         if (_count == _frames.Length) Grow();
@@ -57,6 +75,7 @@ public sealed class UiFrameBatch
     {
         Array.Clear(_frames, 0, _count);
         _count = 0;
+        _textLength = 0;
         _returned = false;
     }
 
@@ -66,6 +85,16 @@ public sealed class UiFrameBatch
         Clear();
         if (_frames.Length > 0) ArrayPool<UiFrame>.Shared.Return(_frames);
         _frames = [];
+        if (_text.Length > 0) ArrayPool<char>.Shared.Return(_text);
+        _text = [];
+    }
+
+    private void GrowText(int needed)
+    {
+        var larger = ArrayPool<char>.Shared.Rent(Math.Max(1024, (_textLength + needed) * 2));
+        _text.AsSpan(0, _textLength).CopyTo(larger);
+        if (_text.Length > 0) ArrayPool<char>.Shared.Return(_text);
+        _text = larger;
     }
 
     private void Grow()

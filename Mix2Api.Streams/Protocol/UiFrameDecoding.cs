@@ -83,7 +83,11 @@ public static class UiFrameDecoding
             public override void OnPull() => Pull(_stage._in);
 
             public void OnEvent(ReadOnlySpan<byte> eventType, ReadOnlySpan<byte> data, ReadOnlySpan<byte> lastEventId)
-                => (_batch ??= new UiFrameBatch()).Add(UiFrameParser.Parse(data));
+            {
+                var batch = _batch ??= new UiFrameBatch();
+                if (UiFrameParser.TryPlainTextDelta(data, out var text)) batch.AddTextDelta(UiFrameType.TextDelta, text);
+                else batch.Add(UiFrameParser.Parse(data));
+            }
 
             public override void PostStop()
             {

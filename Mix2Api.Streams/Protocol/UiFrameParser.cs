@@ -16,7 +16,8 @@ public static class UiFrameParser
     {
         var trimmed = data.Trim((byte)' ');
         if (trimmed.SequenceEqual(DoneMarker)) return UiFrame.Done;
-        if (TryParseTextDelta(trimmed) is { } delta) return delta;
+        if (TryPlainTextDelta(trimmed, out var delta))
+            return new UiFrame(UiFrameType.TextDelta) { Text = System.Text.Encoding.UTF8.GetString(delta) };
         try
         {
             return ParseObject(trimmed);
@@ -34,22 +35,26 @@ public static class UiFrameParser
     /// Most frames of a stream are <c>{"type":"text-delta","id":"…","delta":"…"}</c> exactly as the upstream
     /// writes them. Those with plain strings (no escapes, no control characters, valid UTF-8) are read by
     /// position, which costs a fraction of a JSON reader pass; anything else returns null and takes the
-    /// full parser, so both paths give the same frame.
+    /// full parser, so both paths give the same frame. <paramref name="text"/> is the delta's UTF-8 as it lies in
+    /// <paramref name="data"/>, which the decoding stage decodes straight into its batch (<see cref="UiFrameBatch.AddTextDelta"/>).
     /// </summary>
-    private static UiFrame? TryParseTextDelta(ReadOnlySpan<byte> json)
+    public static bool TryPlainTextDelta(ReadOnlySpan<byte> data, out ReadOnlySpan<byte> text)
     {
-        if (!json.StartsWith(TextDeltaHead)) return null;
+        text = default;
+        var json = data.Trim((byte)' ');
+        if (!json.StartsWith(TextDeltaHead)) return false;
         var rest = json[TextDeltaHead.Length..];
         var idEnd = rest.IndexOfAny((byte)'"', (byte)'\\');
-        if (idEnd < 0 || rest[idEnd] != '"' || !IsPlain(rest[..idEnd])) return null;
+        if (idEnd < 0 || rest[idEnd] != '"' || !IsPlain(rest[..idEnd])) return false;
         rest = rest[idEnd..];
-        if (!rest.StartsWith(DeltaField)) return null;
-        var text = rest[DeltaField.Length..];
+        if (!rest.StartsWith(DeltaField)) return false;
+        var delta = rest[DeltaField.Length..];
         // The object must end right after the delta string: "}
-        if (text.Length < 2 || text[^1] != '}' || text[^2] != '"') return null;
-        text = text[..^2];
-        if (text.IndexOfAny((byte)'"', (byte)'\\') >= 0 || !IsPlain(text)) return null;
-        return new UiFrame(UiFrameType.TextDelta) { Text = System.Text.Encoding.UTF8.GetString(text) };
+        if (delta.Length < 2 || delta[^1] != '}' || delta[^2] != '"') return false;
+        delta = delta[..^2];
+        if (delta.IndexOfAny((byte)'"', (byte)'\\') >= 0 || !IsPlain(delta)) return false;
+        text = delta;
+        return true;
     }
 
     /// <summary>What a JSON string may hold unescaped: no control characters, valid UTF-8.</summary>

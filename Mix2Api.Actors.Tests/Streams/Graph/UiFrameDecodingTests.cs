@@ -40,7 +40,7 @@ public class UiFrameDecodingTests : Akka.TestKit.Xunit2.TestKit
         upstream.SendNext(Bytes("好\"}\n\ndata: {\"type\":\"finish\"}\n\ndata: [DONE]\n\n"));
         var batch = downstream.ExpectNext();
         Assert.Equal([UiFrameType.TextDelta, UiFrameType.Finish, UiFrameType.Done], batch.Frames.ToArray().Select(f => f.Type));
-        Assert.Equal("你好", batch[0].Text);
+        Assert.Equal("你好", batch.TextOf(batch[0]).ToString());
     }
 
     [Fact]
@@ -54,10 +54,15 @@ public class UiFrameDecodingTests : Akka.TestKit.Xunit2.TestKit
         {
             downstream.Request(1);
             // 20 frames a read: more than the batch's first array holds, so it grows once and is reused after.
-            upstream.SendNext(Bytes(string.Concat(Enumerable.Range(0, 20).Select(i => $"data: {{\"type\":\"text-delta\",\"delta\":\"{read}.{i} \"}}\n\n"))));
+            // Frames as the upstream writes them (with an id): their text goes into the batch's own text, not strings.
+            upstream.SendNext(Bytes(string.Concat(Enumerable.Range(0, 20).Select(i => $"data: {{\"type\":\"text-delta\",\"id\":\"t\",\"delta\":\"{read}.{i} \"}}\n\n"))));
             var batch = downstream.ExpectNext();
             Assert.Equal(20, batch.Count);
-            texts.AddRange(batch.Frames.ToArray().Select(f => f.Text));
+            foreach (var frame in batch.Frames)
+            {
+                Assert.Null(frame.Text);
+                texts.Add(batch.TextOf(frame).ToString());
+            }
             // Handed back, the batch is refilled for the next read instead of a new one being made.
             if (previous is not null) Assert.Same(previous, batch);
             previous = batch;
@@ -73,15 +78,34 @@ public class UiFrameDecodingTests : Akka.TestKit.Xunit2.TestKit
         var (upstream, downstream) = Decode();
 
         downstream.Request(1);
-        upstream.SendNext(Bytes("data: {\"type\":\"text-delta\",\"delta\":\"kept\"}\n\n"));
+        upstream.SendNext(Bytes("data: {\"type\":\"text-delta\",\"id\":\"t\",\"delta\":\"kept\"}\n\n"));
         var kept = downstream.ExpectNext();
         downstream.Request(1);
-        upstream.SendNext(Bytes("data: {\"type\":\"text-delta\",\"delta\":\"next\"}\n\n"));
+        upstream.SendNext(Bytes("data: {\"type\":\"text-delta\",\"id\":\"t\",\"delta\":\"next\"}\n\n"));
         var next = downstream.ExpectNext();
 
         Assert.NotSame(kept, next);
-        Assert.Equal("kept", kept[0].Text);
-        Assert.Equal("next", next[0].Text);
+        Assert.Equal("kept", kept.TextOf(kept[0]).ToString());
+        Assert.Equal("next", next.TextOf(next[0]).ToString());
+    }
+
+    [Fact]
+    public void Plain_and_escaped_deltas_in_one_read_keep_their_text_and_order()
+    {
+        var (upstream, downstream) = Decode();
+
+        downstream.Request(1);
+        upstream.SendNext(Bytes(
+            "data: {\"type\":\"text-delta\",\"id\":\"t\",\"delta\":\"plain 你好 \"}\n\n"
+            + "data: {\"type\":\"text-delta\",\"id\":\"t\",\"delta\":\"say \\\"hi\\\"\\n\"}\n\n"
+            + "data: {\"type\":\"reasoning-delta\",\"id\":\"r\",\"delta\":\"thinking\"}\n\n"
+            + "data: {\"type\":\"text-delta\",\"id\":\"t\",\"delta\":\"🌍 end\"}\n\n"));
+        var batch = downstream.ExpectNext();
+
+        Assert.Equal(["plain 你好 ", "say \"hi\"\n", "thinking", "🌍 end"], batch.Frames.ToArray().Select(f => batch.TextOf(f).ToString()));
+        Assert.Equal([UiFrameType.TextDelta, UiFrameType.TextDelta, UiFrameType.ReasoningDelta, UiFrameType.TextDelta], batch.Frames.ToArray().Select(f => f.Type));
+        Assert.Null(batch[0].Text); // plain: decoded into the batch
+        Assert.Equal("say \"hi\"\n", batch[1].Text); // escaped: the JSON reader's string
     }
 
     [Fact]
