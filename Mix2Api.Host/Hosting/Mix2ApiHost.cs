@@ -32,6 +32,8 @@ public static class Mix2ApiHost
         RuntimeSettings.ApplyDefaults(); // before the first socket
         var app = await BuildAsync(args, null, Console.Error);
         if (app is null) return 2;
+        // A node process only: the JIT worker is the process's, and an in-process test host shares it with every test.
+        _ = app.Services.GetRequiredService<BackgroundJitPriority>();
         try
         {
             await app.RunAsync();
@@ -181,7 +183,6 @@ public static class Mix2ApiHost
             app.Lifetime.ApplicationStopped.Register(() => simulator.DisposeAsync().AsTask().GetAwaiter().GetResult());
         _ = app.Services.GetRequiredService<ShutdownCoordinator>();
         _ = app.Services.GetRequiredService<IdleMemoryTrim>();
-        _ = app.Services.GetRequiredService<BackgroundJitPriority>();
         _ = app.Services.GetRequiredService<ActorsMetrics>();
         // Start the graph hosts with the node, not on the first request.
         _ = app.Services.GetRequiredService<GraphHostPool>();
