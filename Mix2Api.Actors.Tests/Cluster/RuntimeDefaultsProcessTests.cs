@@ -46,8 +46,7 @@ public sealed class RuntimeDefaultsProcessTests
         await node.SaysAsync("jit.worker.priority: tiered compilation worker (thread ");
         var worker = int.Parse(Regex.Match(node.Output, @"tiered compilation worker \(thread (\d+)\) runs at nice 19").Groups[1].Value);
         Assert.Equal(BackgroundJitPriority.WorkerThreadName, File.ReadAllText($"/proc/{node.Pid}/task/{worker}/comm").TrimEnd('\n'));
-        var stat = File.ReadAllText($"/proc/{node.Pid}/task/{worker}/stat");
-        Assert.Equal("19", stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[16]);
+        Assert.Equal(19, Host.BackgroundJitPriorityTests.NiceOf(node.Pid.ToString(), worker));
 
         // dotnet-trace, dotnet-dump and dotnet-counters reach a node through this socket; the first image's is gone.
         var sockets = Directory.GetFiles(Path.GetTempPath(), $"dotnet-diagnostic-{node.Pid}-*-socket");

@@ -47,10 +47,12 @@ public sealed class BackgroundJitPriorityTests
         private static extern int Gettid();
     }
 
-    /// <summary>The nice value Linux reports for a thread of this process (field 19 of its stat, counted after the name).</summary>
-    private static int NiceOf(int tid)
+    private static int NiceOf(int tid) => NiceOf("self", tid);
+
+    /// <summary>The nice value Linux reports for a thread (field 19 of its stat, counted after the name, which may hold spaces).</summary>
+    internal static int NiceOf(string process, int tid)
     {
-        var stat = File.ReadAllText($"/proc/self/task/{tid}/stat");
+        var stat = File.ReadAllText($"/proc/{process}/task/{tid}/stat");
         var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
         return int.Parse(fields[16]);
     }
