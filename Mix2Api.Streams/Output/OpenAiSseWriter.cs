@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Text;
 using System.Text.Json;
 using Mix2Api.Streams.Buffers;
 using Mix2Api.Streams.Protocol;
@@ -27,7 +26,6 @@ public sealed class OpenAiSseWriter : IChatOutput
     private readonly bool _includeUsage;
     private readonly bool _legacyFunctions;
     private readonly byte[] _head;
-    private readonly byte[] _usagePrefix;
     private bool _deltaHasField;
     private string? _sessionToAnnounce;
     private bool _roleSent;
@@ -41,9 +39,7 @@ public sealed class OpenAiSseWriter : IChatOutput
         _identity = identity;
         _includeUsage = includeUsage;
         _legacyFunctions = legacyFunctions;
-        var head = HeadJson(identity);
-        _head = Encoding.UTF8.GetBytes("data: " + head);
-        _usagePrefix = Encoding.UTF8.GetBytes("data: " + head + ",\"choices\":[],\"usage\":");
+        _head = EncodeHead(identity);
     }
 
     /// <summary>The keep-alive comment (SPEC §1.5), one constant element the graph injects while the client hears nothing.</summary>
@@ -132,7 +128,8 @@ public sealed class OpenAiSseWriter : IChatOutput
         EndDelta(finishReason);
         if (_includeUsage)
         {
-            Raw(_usagePrefix);
+            Raw(_head);
+            Raw(",\"choices\":[],\"usage\":"u8);
             Raw("{\"prompt_tokens\":"u8);
             Number(usage.PromptTokens);
             Raw(",\"completion_tokens\":"u8);
@@ -229,19 +226,23 @@ public sealed class OpenAiSseWriter : IChatOutput
         Raw(digits[..n]);
     }
 
-    private static string HeadJson(ChunkIdentity identity)
+    /// <summary>
+    /// <c>data: {"id":…,"object":"chat.completion.chunk","created":…,"model":…</c> with the object left open: the start of
+    /// every chunk, encoded once per response through the chunk buffer and writer the response has anyway.
+    /// </summary>
+    private byte[] EncodeHead(ChunkIdentity identity)
     {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var w = new Utf8JsonWriter(buffer, WriterOptions))
-        {
-            w.WriteStartObject();
-            w.WriteString("id", identity.Id);
-            w.WriteString("object", "chat.completion.chunk");
-            w.WriteNumber("created", identity.Created);
-            w.WriteString("model", identity.Model);
-            w.WriteEndObject();
-        }
-        var json = Encoding.UTF8.GetString(buffer.WrittenSpan);
-        return json[..^1];
+        _chunk.Write("data: "u8);
+        _json.Reset();
+        _json.WriteStartObject();
+        _json.WriteString("id", identity.Id);
+        _json.WriteString("object", "chat.completion.chunk");
+        _json.WriteNumber("created", identity.Created);
+        _json.WriteString("model", identity.Model);
+        _json.WriteEndObject();
+        _json.Flush();
+        var head = _chunk.WrittenSpan[..^1].ToArray();
+        _chunk.Clear();
+        return head;
     }
 }
