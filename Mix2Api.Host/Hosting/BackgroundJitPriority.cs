@@ -9,8 +9,8 @@ namespace Mix2Api.Host.Hosting;
 /// <remarks>
 /// Why: on one core that worker competes with the requests for the CPU. It is busiest in a node's first seconds, and
 /// still promotes a few hundred slowly-warming methods a minute in; each compile that runs at equal priority can hold a
-/// request for a millisecond or more, which showed as the added time-to-first-byte p99 of a fresh node (4–5 ms against
-/// 2.2–2.4 ms with the worker at nice 19, docs/BENCHMARKS.md). At a lower priority it compiles in the gaps between
+/// request for a millisecond or more, which showed as the added time-to-first-byte p99 of a fresh node (4.0–5.8 ms
+/// against 2.9–3.1 ms with the worker at nice 19, docs/BENCHMARKS.md). At a lower priority it compiles in the gaps between
 /// requests, and a request woken meanwhile preempts it. The runtime has no setting for it, so the host finds the
 /// thread by its name in <c>/proc/self/task</c> and lowers its priority itself (<c>setpriority</c>; raising a nice
 /// value needs no privilege). The worker is started when tiering first needs it and, by default, ends after 4 s

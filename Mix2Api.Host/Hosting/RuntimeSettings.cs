@@ -4,7 +4,7 @@ namespace Mix2Api.Host.Hosting;
 
 /// <summary>
 /// The .NET runtime settings a node runs with, and the host's own defaults for them. Most are fixed before any of our
-/// code runs: runtimeconfig.json from the publish (tiered compilation on, dynamic PGO off), and two the runtime reads
+/// code runs: runtimeconfig.json from the publish (tiered compilation on, dynamic PGO off), and three the runtime reads
 /// from its environment only (<see cref="EnvironmentDefaults"/>), which the published host gives itself by starting
 /// again (<see cref="RelaunchWithDefaults"/>). Inline socket completions the host can still set in-process, because
 /// the runtime reads that variable only when the first socket registers with epoll. The start-up log names them all,

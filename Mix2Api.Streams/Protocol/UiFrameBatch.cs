@@ -54,13 +54,13 @@ public sealed class UiFrameBatch
     public ReadOnlySpan<char> TextOf(in UiFrame frame)
         => frame.Text is { } text ? text : _text.AsSpan(frame.BatchTextStart, frame.BatchTextLength);
 
-    /// <summary>Adds a frame of <paramref name="type"/> whose text is <paramref name="utf8"/> (valid UTF-8, no escapes), decoded into the batch's text.</summary>
-    internal void AddTextDelta(UiFrameType type, ReadOnlySpan<byte> utf8)
+    /// <summary>Adds a text delta whose text is <paramref name="utf8"/> (valid UTF-8, no escapes), decoded into the batch's text.</summary>
+    internal void AddTextDelta(ReadOnlySpan<byte> utf8)
     {
         // UTF-8 never decodes to more UTF-16 characters than it has bytes.
         if (_text.Length - _textLength < utf8.Length) GrowText(utf8.Length);
         var length = System.Text.Encoding.UTF8.GetChars(utf8, _text.AsSpan(_textLength));
-        Add(new UiFrame(type) { BatchTextStart = _textLength, BatchTextLength = length });
+        Add(new UiFrame(UiFrameType.TextDelta) { BatchTextStart = _textLength, BatchTextLength = length });
         _textLength += length;
     }
 

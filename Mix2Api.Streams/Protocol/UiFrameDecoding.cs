@@ -85,7 +85,7 @@ public static class UiFrameDecoding
             public void OnEvent(ReadOnlySpan<byte> eventType, ReadOnlySpan<byte> data, ReadOnlySpan<byte> lastEventId)
             {
                 var batch = _batch ??= new UiFrameBatch();
-                if (UiFrameParser.TryPlainTextDelta(data, out var text)) batch.AddTextDelta(UiFrameType.TextDelta, text);
+                if (UiFrameParser.TryPlainTextDelta(data, out var text)) batch.AddTextDelta(text);
                 else batch.Add(UiFrameParser.Parse(data));
             }
 
