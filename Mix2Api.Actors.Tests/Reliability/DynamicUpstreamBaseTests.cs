@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.Configuration;
+using Mix2Api.Host.Hosting;
 using Mix2Api.Host.Simulator;
 using Mix2Api.Host.Upstream;
 using Mix2Api.Tests.Support;
@@ -44,7 +46,7 @@ public class DynamicUpstreamBaseTests
     [InlineData("file:///etc/passwd", "must be an absolute URL")]
     public async Task Refused_targets_get_the_node_adapters_message_without_any_lookup(string url, string message)
     {
-        using var policy = Policy(resolve: (_, _) => throw new InvalidOperationException("no lookup may happen"));
+        var policy = Policy(resolve: (_, _) => throw new InvalidOperationException("no lookup may happen"));
         var (route, error) = await policy.ChooseAsync(null, url, CancellationToken.None);
         Assert.Null(route);
         Assert.EndsWith(message, error);
@@ -53,30 +55,30 @@ public class DynamicUpstreamBaseTests
     [Fact]
     public async Task Http_is_refused_unless_allowed()
     {
-        using var strict = Policy(allowHttp: false);
+        var strict = Policy(allowHttp: false);
         Assert.Equal("Invalid upstream_base_url: http protocol is not allowed by policy", (await strict.ChooseAsync(null, "http://example.com", default)).Error);
-        using var lax = Policy(allowHttp: true);
+        var lax = Policy(allowHttp: true);
         Assert.NotNull((await lax.ChooseAsync(null, "http://example.com", default)).Route);
     }
 
     [Fact]
     public async Task A_name_with_any_private_address_is_refused()
     {
-        using var policy = Policy(resolve: (_, _) => Task.FromResult(new[] { Public, IPAddress.Parse("10.0.0.5") }));
+        var policy = Policy(resolve: (_, _) => Task.FromResult(new[] { Public, IPAddress.Parse("10.0.0.5") }));
         Assert.EndsWith("private or loopback host is not allowed", (await policy.ChooseAsync(null, "https://rebind.example", default)).Error);
     }
 
     [Fact]
     public async Task A_name_that_does_not_resolve_is_refused()
     {
-        using var policy = Policy(resolve: (_, _) => throw new SocketException((int)SocketError.HostNotFound));
+        var policy = Policy(resolve: (_, _) => throw new SocketException((int)SocketError.HostNotFound));
         Assert.EndsWith("hostname could not be resolved", (await policy.ChooseAsync(null, "https://nowhere.example", default)).Error);
     }
 
     [Fact]
     public async Task A_lookup_that_does_not_answer_within_the_connect_timeout_is_refused()
     {
-        using var policy = new DynamicUpstreamBase(new DynamicBaseSettings(true, false, false, []), "/v2/chats", TimeSpan.FromMilliseconds(200),
+        var policy = new DynamicUpstreamBase(new DynamicBaseSettings(true, false, false, []), "/v2/chats", TimeSpan.FromMilliseconds(200),
             async (_, ct) => { await Task.Delay(Timeout.Infinite, ct); return []; });
         Assert.EndsWith("hostname could not be resolved", (await policy.ChooseAsync(null, "https://slow.example", default)).Error);
     }
@@ -84,7 +86,7 @@ public class DynamicUpstreamBaseTests
     [Fact]
     public async Task The_allowlist_admits_hosts_and_subdomains_only_and_only_they_get_the_token()
     {
-        using var policy = Policy(allowlist: ["example.com"]);
+        var policy = Policy(allowlist: ["example.com"]);
         var (route, _) = await policy.ChooseAsync(null, "https://api.example.com/base/?q=1#x", default);
         Assert.True(route!.SendCredential);
         Assert.Equal("https://api.example.com/base/v2/chats", route.ChatUrl.ToString());
@@ -94,17 +96,17 @@ public class DynamicUpstreamBaseTests
         Assert.EndsWith("IP literals are not allowed when UPSTREAM_BASE_ALLOWLIST is configured",
             (await policy.ChooseAsync(null, "https://93.184.216.34", default)).Error);
 
-        using var open = Policy();
+        var open = Policy();
         Assert.False((await open.ChooseAsync(null, "https://anything.example", default)).Route!.SendCredential);
     }
 
     [Fact]
     public async Task The_header_wins_over_the_body_and_nothing_named_means_the_configured_upstream()
     {
-        using var policy = Policy(allowlist: ["a.example"]);
+        var policy = Policy(allowlist: ["a.example"]);
         Assert.Equal("a.example", (await policy.ChooseAsync("https://a.example", "https://b.example", default)).Route!.Host);
         Assert.Equal((null, null), await policy.ChooseAsync(null, null, default));
-        using var off = Policy(enabled: false);
+        var off = Policy(enabled: false);
         Assert.Equal("Dynamic upstream base is disabled by server policy", (await off.ChooseAsync("https://a.example", null, default)).Error);
     }
 
@@ -115,7 +117,7 @@ public class DynamicUpstreamBaseTests
         var lookups = 0;
         // A rebinding name: the first answer passes (loopback is allowed here), any later one would point elsewhere.
         // The name itself does not exist in real DNS, so a second lookup by the HTTP stack could not succeed either.
-        using var policy = Policy(allowPrivate: true, resolve: (host, _) =>
+        var policy = Policy(allowPrivate: true, resolve: (host, _) =>
         {
             Assert.Equal("rebind.invalid", host);
             return Task.FromResult(Interlocked.Increment(ref lookups) == 1 ? new[] { IPAddress.Loopback } : new[] { IPAddress.Parse("10.255.255.1") });
@@ -123,20 +125,22 @@ public class DynamicUpstreamBaseTests
         var (route, error) = await policy.ChooseAsync(null, $"http://rebind.invalid:{simulator.BaseUrl.Port}", default);
         Assert.Null(error);
 
+        var settings = Mix2ApiSettings.Load(new ConfigurationManager(), isDevelopment: true).Settings;
+        using var client = new UpstreamClient(settings, TimeProvider.System);
+        var body = await ChatRequests.Body("hi").ReadAsByteArrayAsync();
         for (var i = 0; i < 2; i++)
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, route!.ChatUrl) { Content = ChatRequests.Body("hi") };
-            request.Options.Set(PinnedAddressConnector.Address, route.Address);
-            using var response = await route.Invoker.SendAsync(request, CancellationToken.None);
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            await response.Content.ReadAsStringAsync();
+            using var response = await client.SendAsync(route!.ChatUrl, body, $"pinned-{i}", null, CancellationToken.None, route);
+            Assert.Equal(200, response.Status);
+            var buffer = new byte[4096];
+            while (await response.Body.ReadAsync(buffer) > 0)
+            {
+            }
         }
         Assert.Equal(1, lookups);
         Assert.All(simulator.Simulator.ChatRequests, r => Assert.Equal($"rebind.invalid:{simulator.BaseUrl.Port}", r.Header("Host")));
-
-        // Without a checked address the connector refuses rather than resolving on its own.
-        using var unpinned = new HttpRequestMessage(HttpMethod.Post, $"http://other.invalid:{simulator.BaseUrl.Port}/v2/chats") { Content = ChatRequests.Body("hi") };
-        await Assert.ThrowsAsync<HttpRequestException>(() => route!.Invoker.SendAsync(unpinned, CancellationToken.None));
+        // The second request went on the first one's connection: kept per checked address.
+        Assert.Equal(1, client.IdleConnections);
     }
 
     [Fact]

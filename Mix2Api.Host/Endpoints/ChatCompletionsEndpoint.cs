@@ -302,7 +302,7 @@ public sealed class ChatCompletionsEndpoint(
     /// is allowlisted); after a rejection (401/403 or an auth-error payload,
     /// <see cref="UpstreamStatusException.AuthRejected"/>), recovers up to UPSTREAM_AUTH_RECOVERY_RETRY times if the mode can.
     /// </summary>
-    private async Task<HttpResponseMessage> SendUpstreamAsync(ReadOnlyMemory<byte> body, string? inboundBearer, UpstreamRoute? route,
+    private async Task<UpstreamResponse> SendUpstreamAsync(ReadOnlyMemory<byte> body, string? inboundBearer, UpstreamRoute? route,
         RequestReport report, CancellationToken cancellationToken)
     {
         var url = route?.ChatUrl ?? target.ChatUrl;
@@ -310,7 +310,7 @@ public sealed class ChatCompletionsEndpoint(
         {
             // A dynamic base outside the allowlist never sees the configured credential.
             var anonymous = await upstream.SendAsync(url, body, report.RequestId, null, cancellationToken, route);
-            report.UpstreamStatus = (int)anonymous.StatusCode;
+            report.UpstreamStatus = anonymous.Status;
             return anonymous;
         }
         var credential = await CredentialAsync(credentials.GetAsync(inboundBearer, cancellationToken));
@@ -319,7 +319,7 @@ public sealed class ChatCompletionsEndpoint(
             try
             {
                 var response = await upstream.SendAsync(url, body, report.RequestId, credential.BearerToken, cancellationToken, route);
-                report.UpstreamStatus = (int)response.StatusCode;
+                report.UpstreamStatus = response.Status;
                 return response;
             }
             catch (UpstreamStatusException rejected)
@@ -371,30 +371,29 @@ public sealed class ChatCompletionsEndpoint(
         : IDisposable
     {
         private PooledBytes? _body = body;
-        private HttpResponseMessage? _response;
+        private UpstreamResponse? _response;
 
         public async Task<Stream> OpenAsync(CancellationToken cancellationToken)
         {
             // The send owns the body from here: Dispose during the send must not give the array to another request.
             var body = Interlocked.Exchange(ref _body, null) ?? throw new ObjectDisposedException(nameof(UpstreamCall));
-            HttpResponseMessage response;
+            UpstreamResponse response;
             try
             {
-                // Sent (and re-sent on a credential recovery) within this call; the handler keeps no reference after it.
+                // Sent (and re-sent on a credential recovery) within this call; the connection keeps no reference after it.
                 response = _response = await endpoint.SendUpstreamAsync(body.Memory, inboundBearer, route, report, cancellationToken);
             }
             finally
             {
                 body.Release();
             }
-            if (response.Content.Headers.ContentType?.MediaType?.Contains("event-stream", StringComparison.OrdinalIgnoreCase) == true)
-                return await response.Content.ReadAsStreamAsync(cancellationToken);
+            if (response.Head.IsEventStream) return response.Body;
             try
             {
-                var json = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+                var json = response.Json ?? await response.ReadBodyAsync(UpstreamClient.MaxJsonReplyBytes, cancellationToken);
                 return new MemoryStream(JsonReplyAdapter.ToUiStream(json));
             }
-            catch (Exception ex) when (ex is IOException or HttpRequestException)
+            catch (IOException ex)
             {
                 throw new UpstreamReadException(ex);
             }

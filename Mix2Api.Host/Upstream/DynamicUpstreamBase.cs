@@ -6,9 +6,12 @@ namespace Mix2Api.Host.Upstream;
 
 /// <summary>Where one request goes when it names its own upstream base (digest §10), already checked.</summary>
 /// <param name="SendCredential">Only allowlisted hosts receive the configured upstream token.</param>
-public sealed record UpstreamRoute(Uri ChatUrl, IPAddress Address, bool SendCredential, HttpMessageInvoker Invoker)
+public sealed record UpstreamRoute(Uri ChatUrl, IPAddress Address, bool SendCredential)
 {
     public string Host => ChatUrl.IdnHost;
+
+    /// <summary>Connections go to the checked address; TLS and <c>Host</c> carry the name.</summary>
+    public UpstreamEndpoint Endpoint { get; } = UpstreamEndpoint.For(ChatUrl, Address);
 }
 
 /// <summary>
@@ -18,7 +21,7 @@ public sealed record UpstreamRoute(Uri ChatUrl, IPAddress Address, bool SendCred
 /// connection goes to the checked address (<see cref="PinnedAddressConnector"/>); redirects are not followed;
 /// the upstream token goes only to allowlisted hosts. Every refusal is 400 <c>invalid_request</c> before any connection.
 /// </summary>
-public sealed class DynamicUpstreamBase : IDisposable
+public sealed class DynamicUpstreamBase
 {
     public const string Param = "upstream_base_url";
     public const string Header = "x-upstream-base-url";
@@ -27,7 +30,6 @@ public sealed class DynamicUpstreamBase : IDisposable
     private readonly string[] _allowlist;
     private readonly string _chatPath;
     private readonly Func<string, CancellationToken, Task<IPAddress[]>> _resolve;
-    private readonly Lazy<HttpMessageInvoker> _invoker;
     private readonly TimeSpan _lookupTimeout;
 
     public DynamicUpstreamBase(Mix2ApiSettings settings)
@@ -46,7 +48,6 @@ public sealed class DynamicUpstreamBase : IDisposable
         _chatPath = "/" + chatPath.TrimStart('/');
         _resolve = resolve;
         _lookupTimeout = connectTimeout;
-        _invoker = new(() => new HttpMessageInvoker(PinnedAddressConnector.CreateHandler(connectTimeout), disposeHandler: true));
     }
 
     /// <summary>
@@ -85,7 +86,7 @@ public sealed class DynamicUpstreamBase : IDisposable
             return (null, "Invalid upstream_base_url: private or loopback host is not allowed");
         var address = Array.Find(addresses, a => a.AddressFamily == AddressFamily.InterNetwork) ?? addresses[0];
         var chat = new Uri(url.TrimEnd('/') + _chatPath);
-        return (new UpstreamRoute(chat, address, allowlisted, _invoker.Value), null);
+        return (new UpstreamRoute(chat, address, allowlisted), null);
     }
 
     // The digest's order of checks and messages (§10, steps 2-8), on the URL alone; null when it passes.
@@ -114,10 +115,5 @@ public sealed class DynamicUpstreamBase : IDisposable
         // Normalised as the Node adapter does: no query or fragment, no trailing slash; path and userinfo kept.
         url = uri.GetLeftPart(UriPartial.Path).TrimEnd('/');
         return null;
-    }
-
-    public void Dispose()
-    {
-        if (_invoker.IsValueCreated) _invoker.Value.Dispose();
     }
 }

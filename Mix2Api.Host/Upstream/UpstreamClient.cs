@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Http.Headers;
 using Mix2Api.Actors.Credentials;
 using Mix2Api.Host.Hosting;
 using Mix2Api.Streams.Protocol;
@@ -8,46 +6,57 @@ using Mix2Api.Streams.Supervision;
 namespace Mix2Api.Host.Upstream;
 
 /// <summary>
-/// Sends chat requests upstream over one pooled <see cref="SocketsHttpHandler"/>: keep-alive, no
-/// redirects, no decompression surprises, a connect timeout; retries only before any byte came back,
-/// only for connection failures and 502/503/504, with exponential backoff and jitter (SPEC §6).
-/// Returns a 2xx response or throws a typed failure (<see cref="UpstreamStatusException"/>,
-/// <see cref="UpstreamConnectException"/>); which exit that is, Supervision decides. A rejected credential is
-/// <see cref="UpstreamStatusException.AuthRejected"/>: 401/403, or a JSON reply of any status whose error text is an
-/// auth error (digest §6), so the endpoint recovers from both the same way.
+/// Sends chat requests upstream over pooled HTTP/1.1 connections of our own (<see cref="UpstreamConnection"/>): keep-alive,
+/// no redirects, no decompression, a connect timeout; retries only before any byte came back, only for connection
+/// failures and 502/503/504, with exponential backoff and jitter (SPEC §6). A pooled connection the upstream closed
+/// meanwhile costs no retry: the request goes again on a new connection. Returns a 2xx response or throws a typed
+/// failure (<see cref="UpstreamStatusException"/>, <see cref="UpstreamConnectException"/>); which exit that is,
+/// Supervision decides. A rejected credential is <see cref="UpstreamStatusException.AuthRejected"/>: 401/403, or a
+/// JSON reply of any status whose error text is an auth error (digest §6), so the endpoint recovers from both the same way.
 /// </summary>
+/// <remarks>
+/// Not <c>SocketsHttpHandler</c>: it keeps a 4 KiB read and a 4 KiB write buffer per connection for the connection's
+/// life, which for a broker holding thousands of slow streams was a quarter of the memory per open stream. Here a
+/// connection owns no buffer; a response's head is read into a pooled one and its body straight into the graph's.
+/// </remarks>
 public sealed class UpstreamClient : IDisposable
 {
-    private readonly HttpMessageInvoker _invoker;
+    /// <summary>The largest JSON reply read whole (a non-stream answer, an error body).</summary>
+    public const int MaxJsonReplyBytes = 16 * 1024 * 1024;
+
+    private const int MaxErrorBodyBytes = 64 * 1024;
+
     private readonly Mix2ApiSettings _settings;
     private readonly TimeProvider _time;
+    private readonly UpstreamConnectionPool _pool;
+    private readonly PoolLimits _configured, _pinned;
+    private (Uri Url, UpstreamEndpoint Endpoint)? _lastTarget;
 
     public UpstreamClient(Mix2ApiSettings settings, TimeProvider time)
     {
         _settings = settings;
         _time = time;
-        _invoker = new HttpMessageInvoker(new SocketsHttpHandler
-        {
-            AllowAutoRedirect = false,
-            UseCookies = false,
-            UseProxy = false,
-            AutomaticDecompression = DecompressionMethods.None,
-            ConnectTimeout = settings.ConnectTimeout,
-            PooledConnectionLifetime = settings.KeepAlive ? TimeSpan.FromMinutes(10) : TimeSpan.Zero,
-            PooledConnectionIdleTimeout = settings.KeepAlive ? TimeSpan.FromSeconds(90) : TimeSpan.Zero,
-            MaxConnectionsPerServer = int.MaxValue,
-        }, disposeHandler: true);
+        _configured = settings.KeepAlive
+            ? new PoolLimits(Keep: true, Lifetime: TimeSpan.FromMinutes(10), IdleTimeout: TimeSpan.FromSeconds(90))
+            : new PoolLimits(Keep: false, TimeSpan.Zero, TimeSpan.Zero);
+        // Dynamic bases: checked addresses are kept briefly, as a fresh check may pin another one.
+        _pinned = new PoolLimits(Keep: true, Lifetime: TimeSpan.FromMinutes(2), IdleTimeout: TimeSpan.FromSeconds(30));
+        _pool = new UpstreamConnectionPool(endpoint => endpoint.Pinned is null ? _configured : _pinned);
     }
 
-    /// <param name="route">A checked dynamic upstream base: sent through its pinned-address connection, never resolved again.</param>
-    public async Task<HttpResponseMessage> SendAsync(Uri url, ReadOnlyMemory<byte> body, string requestId,
+    /// <summary>Idle pooled connections now.</summary>
+    public int IdleConnections => _pool.IdleCount;
+
+    /// <param name="route">A checked dynamic upstream base: connected to its pinned address, never resolved again.</param>
+    public async Task<UpstreamResponse> SendAsync(Uri url, ReadOnlyMemory<byte> body, string requestId,
         string? bearer, CancellationToken cancellationToken, UpstreamRoute? route = null)
     {
+        var endpoint = route?.Endpoint ?? EndpointOf(url);
         for (var attempt = 0; ; attempt++)
         {
             try
             {
-                return await SendOnceAsync(url, body, requestId, bearer, route, cancellationToken);
+                return await SendOnceAsync(endpoint, url, body, requestId, bearer, cancellationToken);
             }
             catch (Exception ex) when (attempt < _settings.RetryCount && !cancellationToken.IsCancellationRequested
                 && ex is UpstreamConnectException { TimedOut: false } or UpstreamStatusException { Status: 502 or 503 or 504 })
@@ -58,76 +67,57 @@ public sealed class UpstreamClient : IDisposable
         }
     }
 
-    private async Task<HttpResponseMessage> SendOnceAsync(Uri url, ReadOnlyMemory<byte> body, string requestId,
-        string? bearer, UpstreamRoute? route, CancellationToken cancellationToken)
+    private UpstreamEndpoint EndpointOf(Uri url)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, url)
-        {
-            Version = HttpVersion.Version11,
-            Content = new UpstreamBodyContent(body),
-        };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        var h = request.Headers;
-        h.TryAddWithoutValidation("accept", "text/event-stream");
-        h.TryAddWithoutValidation("accept-language", _settings.AcceptLanguage);
-        h.TryAddWithoutValidation("cache-control", "no-cache");
-        h.TryAddWithoutValidation("x-request-id", requestId);
-        if (bearer is not null) h.TryAddWithoutValidation("authorization", "Bearer " + bearer);
-        if (_settings.Referer is not null) h.TryAddWithoutValidation("referer", _settings.Referer);
-        if (!_settings.KeepAlive) h.ConnectionClose = true;
-        if (route is not null) request.Options.Set(PinnedAddressConnector.Address, route.Address);
+        // The configured upstream's URL is one object for the process: its endpoint is worked out once.
+        if (_lastTarget is { } last && ReferenceEquals(last.Url, url)) return last.Endpoint;
+        var endpoint = UpstreamEndpoint.For(url);
+        _lastTarget = (url, endpoint);
+        return endpoint;
+    }
 
-        HttpResponseMessage response;
-        try
-        {
-            response = await (route?.Invoker ?? _invoker).SendAsync(request, cancellationToken);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            throw;
-        }
-        catch (Exception ex) when (IsTimeout(ex))
-        {
-            throw new UpstreamConnectException(timedOut: true, null, ex);
-        }
-        catch (HttpRequestException ex)
-        {
-            throw new UpstreamConnectException(timedOut: false, ex.HttpRequestError.ToString(), ex);
-        }
-        // The connection keeps this request until the response ends, minutes for a stream: let go of the body (1 KB and
-        // up per open stream). Whatever the handler may still be sending, it reads from its own reference.
-        request.Content = null;
+    private async Task<UpstreamResponse> SendOnceAsync(UpstreamEndpoint endpoint, Uri url, ReadOnlyMemory<byte> body, string requestId,
+        string? bearer, CancellationToken cancellationToken)
+    {
+        (string, string?)[] headers =
+        [
+            ("accept", "text/event-stream"),
+            ("accept-language", _settings.AcceptLanguage),
+            ("cache-control", "no-cache"),
+            ("x-request-id", requestId),
+            ("authorization", bearer is null ? null : "Bearer " + bearer),
+            ("referer", _settings.Referer),
+            ("connection", _settings.KeepAlive ? null : "close"),
+        ];
+        var response = await ExchangeAsync(endpoint, url.PathAndQuery, body, headers, cancellationToken);
 
-        var status = (int)response.StatusCode;
+        var status = response.Status;
         if (status is >= 200 and < 300)
         {
-            if (!IsJson(response)) return response;
+            if (!response.Head.IsJson) return response;
             // A JSON reply is read whole anyway; buffer it here so a 200 that says "token expired" (digest §6) is
-            // recognised before anything reaches the client, and the graph reads the same bytes afterwards.
-            byte[] json;
+            // recognised before anything reaches the client; the endpoint turns the same bytes into frames.
             try
             {
-                await response.Content.LoadIntoBufferAsync(cancellationToken);
-                json = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+                response.Json = await response.ReadBodyAsync(MaxJsonReplyBytes, cancellationToken);
             }
-            catch (Exception ex) when (ex is IOException or HttpRequestException)
+            catch (IOException ex)
             {
                 response.Dispose();
                 throw new UpstreamReadException(ex);
             }
-            if (!UpstreamAuthFailure.IsAuthFailure(status, JsonReplyAdapter.ErrorText(json))) return response;
+            if (!UpstreamAuthFailure.IsAuthFailure(status, JsonReplyAdapter.ErrorText(response.Json))) return response;
             response.Dispose();
             throw new UpstreamStatusException(status, null, authRejected: true);
         }
 
-        var retryAfter = response.Headers.RetryAfter?.Delta
-            ?? (response.Headers.RetryAfter?.Date is { } date ? date - _time.GetUtcNow() : null);
-        // Drain a little of the error body so the connection can be reused; its content is never echoed raw.
+        var retryAfter = response.Head.RetryAfterDelay(_time.GetUtcNow());
+        // Read a little of the error body so the connection can be reused; its content is never echoed raw.
         string? errorText = null;
         try
         {
-            var errorBody = await response.Content.ReadAsByteArrayAsync(cancellationToken).WaitAsync(TimeSpan.FromSeconds(1), _time);
-            if (IsJson(response)) errorText = JsonReplyAdapter.ErrorText(errorBody);
+            var errorBody = await response.ReadBodyAsync(MaxErrorBodyBytes, cancellationToken).WaitAsync(TimeSpan.FromSeconds(1), _time, cancellationToken);
+            if (response.Head.IsJson) errorText = JsonReplyAdapter.ErrorText(errorBody);
         }
         catch (Exception)
         {
@@ -136,15 +126,37 @@ public sealed class UpstreamClient : IDisposable
         throw new UpstreamStatusException(status, retryAfter, UpstreamAuthFailure.IsAuthFailure(status, errorText));
     }
 
-    private static bool IsJson(HttpResponseMessage response)
-        => response.Content.Headers.ContentType?.MediaType?.Contains("json", StringComparison.OrdinalIgnoreCase) == true;
-
-    private static bool IsTimeout(Exception ex)
+    /// <summary>
+    /// One request and its response head. A pooled connection that fails before one byte of the response came back
+    /// was most likely closed by the upstream while idle: the request goes again on the next one, or a new one.
+    /// </summary>
+    private async Task<UpstreamResponse> ExchangeAsync(UpstreamEndpoint endpoint, string path, ReadOnlyMemory<byte> body,
+        (string, string?)[] headers, CancellationToken cancellationToken)
     {
-        for (var e = ex; e is not null; e = e.InnerException)
-            if (e is TimeoutException) return true;
-        return false;
+        while (true)
+        {
+            var connection = _pool.TryLease(endpoint) ?? await UpstreamConnection.OpenAsync(endpoint, _settings.ConnectTimeout, cancellationToken);
+            try
+            {
+                await UpstreamRequestWriter.SendAsync(connection, path, body, headers, cancellationToken);
+                return await UpstreamResponse.ReadAsync(connection, _pool, cancellationToken);
+            }
+            catch (Exception ex)
+            {
+                connection.Dispose();
+                if (cancellationToken.IsCancellationRequested) throw new OperationCanceledException(cancellationToken);
+                // A failed write, or a read that got nothing: the upstream closed the idle connection as we sent.
+                if (connection.Reused && (ex is UpstreamHttpException { NothingReceived: true } || (ex is IOException && ex is not UpstreamHttpException)))
+                    continue;
+                throw ex switch
+                {
+                    UpstreamConnectException => ex,
+                    UpstreamHttpException http => new UpstreamConnectException(timedOut: false, http.Error.ToString(), ex),
+                    _ => new UpstreamConnectException(timedOut: false, HttpRequestError.ConnectionError.ToString(), ex),
+                };
+            }
+        }
     }
 
-    public void Dispose() => _invoker.Dispose();
+    public void Dispose() => _pool.Dispose();
 }
