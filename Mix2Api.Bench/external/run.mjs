@@ -280,10 +280,20 @@ async function nodeBaseline(upstream, shape, seconds) {
   };
 }
 
+/**
+ * S3_PROBE=command runs `command <broker pid> idle|open <N>` just before each s3 memory reading, for example to take
+ * a heap dump (docs/BENCHMARKS.md, "the managed-heap method"). Its own cost lands in the readings: RSS figures of a
+ * probed run are not comparable.
+ */
+function probe(broker, when, n) {
+  if (process.env.S3_PROBE) execFileSync(process.env.S3_PROBE, [String(broker.pid), when, String(n)], { stdio: 'inherit' });
+}
+
 /** s3: N paced streams held open at once; memory per stream = (RSS all open − RSS idle) / N. */
 async function openStreams(broker, upstream, n) {
   const body = chatBody({ chunks: 2, paceMs: 1000, hold: true });
   const agent = new http.Agent({ keepAlive: false, maxSockets: Infinity });
+  probe(broker, 'idle', n);
   const idleRss = statusKb(broker.pid, 'VmRSS');
   const m = await meter(broker, upstream);
   const burst = 256;
@@ -316,6 +326,7 @@ async function openStreams(broker, upstream, n) {
   while (firstSeen < n && Date.now() - t0 < 180_000) await sleep(50);
   const rampS = (Date.now() - t0) / 1000;
   await sleep(1500);
+  probe(broker, 'open', n);
   const openRss = statusKb(broker.pid, 'VmRSS');
   const seenOpen = await brokerOpenStreams(broker);
   const threads = statusKb(broker.pid, 'Threads');
