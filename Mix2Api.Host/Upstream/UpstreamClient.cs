@@ -44,6 +44,9 @@ public sealed class UpstreamClient : IDisposable
         _pool = new UpstreamConnectionPool(endpoint => endpoint.Pinned is null ? _configured : _pinned);
     }
 
+    /// <summary>For tests that serve https with a certificate of their own; null is the system's validation.</summary>
+    internal System.Net.Security.RemoteCertificateValidationCallback? CertificateValidation { get; init; }
+
     /// <summary>Idle pooled connections now.</summary>
     public int IdleConnections => _pool.IdleCount;
 
@@ -135,7 +138,7 @@ public sealed class UpstreamClient : IDisposable
     {
         while (true)
         {
-            var connection = _pool.TryLease(endpoint) ?? await UpstreamConnection.OpenAsync(endpoint, _settings.ConnectTimeout, cancellationToken);
+            var connection = _pool.TryLease(endpoint) ?? await UpstreamConnection.OpenAsync(endpoint, _settings.ConnectTimeout, cancellationToken, CertificateValidation);
             try
             {
                 await UpstreamRequestWriter.SendAsync(connection, path, body, headers, cancellationToken);

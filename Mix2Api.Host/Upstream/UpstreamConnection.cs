@@ -42,7 +42,9 @@ public sealed class UpstreamConnection : IDisposable
     /// Connects (and for https completes TLS) within <paramref name="timeout"/>. Fails with
     /// <see cref="UpstreamConnectException"/>: timed out, or what failed by its <see cref="HttpRequestError"/> name.
     /// </summary>
-    public static async Task<UpstreamConnection> OpenAsync(UpstreamEndpoint endpoint, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <param name="validateCertificate">Null: the system's certificate validation (tests trust their own certificate).</param>
+    public static async Task<UpstreamConnection> OpenAsync(UpstreamEndpoint endpoint, TimeSpan timeout, CancellationToken cancellationToken,
+        RemoteCertificateValidationCallback? validateCertificate = null)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
@@ -67,6 +69,7 @@ public sealed class UpstreamConnection : IDisposable
                 {
                     TargetHost = endpoint.Host,
                     ApplicationProtocols = [SslApplicationProtocol.Http11],
+                    RemoteCertificateValidationCallback = validateCertificate,
                 }, deadline.Token);
             }
             return new UpstreamConnection(endpoint, socket, stream);

@@ -1,5 +1,7 @@
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Threading.Channels;
 
@@ -17,14 +19,20 @@ public sealed class RawUpstream : IAsyncDisposable
     private readonly TaskCompletionSource _closedWithoutRequest = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Socket> _sockets = [];
+    private readonly X509Certificate2? _certificate;
     private int _connections;
 
-    public RawUpstream()
+    /// <param name="certificate">Serve https with this certificate, under the name <paramref name="host"/>.</param>
+    public RawUpstream(X509Certificate2? certificate = null, string host = "127.0.0.1")
     {
+        _certificate = certificate;
         _listener.Start();
-        ChatUrl = new Uri($"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}/v2/chats");
+        ChatUrl = new Uri($"{(certificate is null ? "http" : "https")}://{host}:{((IPEndPoint)_listener.LocalEndpoint).Port}/v2/chats");
         _ = AcceptAsync();
     }
+
+    /// <summary>The server name the broker asked for in its TLS hello (https only).</summary>
+    public string? ServerName { get; private set; }
 
     public Uri ChatUrl { get; }
 
@@ -54,6 +62,21 @@ public sealed class RawUpstream : IAsyncDisposable
 
     private async Task ServeAsync(Socket socket, int connection)
     {
+        Stream stream = new NetworkStream(socket, ownsSocket: true);
+        if (_certificate is not null)
+        {
+            var tls = new SslStream(stream);
+            try
+            {
+                await tls.AuthenticateAsServerAsync(new SslServerAuthenticationOptions { ServerCertificate = _certificate }, _stop.Token);
+            }
+            catch (Exception)
+            {
+                return; // the broker refused the certificate
+            }
+            ServerName = tls.TargetHostName;
+            stream = tls;
+        }
         var buffer = new byte[64 * 1024];
         var filled = 0;
         var served = 0;
@@ -65,7 +88,7 @@ public sealed class RawUpstream : IAsyncDisposable
                 int headEnd;
                 while ((headEnd = buffer.AsSpan(0, filled).IndexOf("\r\n\r\n"u8)) < 0)
                 {
-                    var n = await socket.ReceiveAsync(buffer.AsMemory(filled), _stop.Token);
+                    var n = await stream.ReadAsync(buffer.AsMemory(filled), _stop.Token);
                     if (n == 0)
                     {
                         if (filled == 0 && served == 0) _closedWithoutRequest.TrySetResult();
@@ -77,8 +100,8 @@ public sealed class RawUpstream : IAsyncDisposable
                 var head = Encoding.ASCII.GetString(buffer, 0, headEnd + 4);
                 var lengthLine = head.Split("\r\n").First(l => l.StartsWith("content-length:", StringComparison.OrdinalIgnoreCase));
                 var total = headEnd + 4 + int.Parse(lengthLine["content-length:".Length..].Trim());
-                while (filled < total) filled += await socket.ReceiveAsync(buffer.AsMemory(filled), _stop.Token);
-                await _requests.Writer.WriteAsync(new RawRequest(connection, Encoding.UTF8.GetString(buffer, 0, total), socket, closed.Task));
+                while (filled < total) filled += await stream.ReadAsync(buffer.AsMemory(filled), _stop.Token);
+                await _requests.Writer.WriteAsync(new RawRequest(connection, Encoding.UTF8.GetString(buffer, 0, total), stream, socket, closed.Task));
                 buffer.AsSpan(total, filled - total).CopyTo(buffer);
                 filled -= total;
                 served++;
@@ -101,9 +124,13 @@ public sealed class RawUpstream : IAsyncDisposable
 }
 
 /// <summary>One request as the upstream received it, and its connection to answer on.</summary>
-public sealed record RawRequest(int Connection, string Text, Socket Socket, Task ConnectionClosed)
+public sealed record RawRequest(int Connection, string Text, Stream Stream, Socket Socket, Task ConnectionClosed)
 {
-    public Task ReplyAsync(string bytes) => Socket.SendAsync(Encoding.UTF8.GetBytes(bytes));
+    public async Task ReplyAsync(string bytes)
+    {
+        await Stream.WriteAsync(Encoding.UTF8.GetBytes(bytes));
+        await Stream.FlushAsync();
+    }
 
     /// <summary>Closes the connection from the upstream's side.</summary>
     public void Close() => Socket.Shutdown(SocketShutdown.Both);

@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Configuration;
 using Mix2Api.Host.Hosting;
 using Mix2Api.Host.Upstream;
@@ -237,6 +239,54 @@ public sealed class UpstreamClientTests : IAsyncDisposable
         Assert.Contains("\r\nconnection: close\r\n", request.Text);
         Assert.Equal(0, client.IdleConnections);
         await request.ConnectionClosed.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task Https_carries_the_name_in_TLS_and_reads_and_reuses_like_plain_http()
+    {
+        using var certificate = SelfSigned("localhost");
+        await using var upstream = new RawUpstream(certificate, host: "localhost");
+        using var client = new UpstreamClient(Mix2ApiSettings.Load(new ConfigurationManager(), isDevelopment: true).Settings, TimeProvider.System)
+        {
+            CertificateValidation = (_, presented, _, _) => presented?.GetCertHashString() == certificate.GetCertHashString(),
+        };
+        for (var i = 0; i < 2; i++)
+        {
+            var sending = client.SendAsync(upstream.ChatUrl, Body, "req-tls", "tok", CancellationToken.None);
+            var request = await upstream.NextAsync();
+            await request.ReplyAsync(StreamHead);
+            using var response = await sending;
+            var waiting = response.Body.ReadAsync(Memory<byte>.Empty).AsTask(); // waits on TLS without a buffer
+            await request.ReplyAsync("7\r\nsecret!\r\n0\r\n\r\n");
+            Assert.Equal(0, await waiting);
+            Assert.Equal("secret!", await ReadToEnd(response));
+            Assert.Contains($"\r\nhost: localhost:{upstream.ChatUrl.Port}\r\n", request.Text);
+        }
+        Assert.Equal("localhost", upstream.ServerName);
+        Assert.Equal(1, upstream.Connections);
+    }
+
+    [Fact]
+    public async Task An_https_upstream_with_a_certificate_nobody_trusts_is_a_secure_connection_failure()
+    {
+        using var certificate = SelfSigned("localhost");
+        await using var upstream = new RawUpstream(certificate, host: "localhost");
+        using var client = Client();
+
+        var ex = await Assert.ThrowsAsync<UpstreamConnectException>(() => client.SendAsync(upstream.ChatUrl, Body, "req-tls", "tok", CancellationToken.None));
+        Assert.Equal((false, "SecureConnectionError"), (ex.TimedOut, ex.Detail));
+    }
+
+    private static X509Certificate2 SelfSigned(string name)
+    {
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest($"CN={name}", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddDnsName(name);
+        request.CertificateExtensions.Add(names.Build());
+        using var created = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
+        // Reloaded from PKCS#12 so the private key is usable by SslStream on Linux.
+        return X509CertificateLoader.LoadPkcs12(created.Export(X509ContentType.Pfx), null);
     }
 
     public ValueTask DisposeAsync() => _upstream.DisposeAsync();
