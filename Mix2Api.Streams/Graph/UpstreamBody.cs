@@ -8,7 +8,7 @@ namespace Mix2Api.Streams.Graph;
 /// it after the client's response is closed, and the graph's source (<see cref="UpstreamSource"/>), which reads it
 /// (an attribute of the graph's materialization):
 /// after a normal finish it reads on to the end of the body (bounded) so the pooled connection is left
-/// clean; otherwise the in-flight read is cancelled at once, which makes the HTTP handler close the
+/// clean; otherwise the in-flight read is cancelled at once, which makes the upstream client close the
 /// connection. No read is ever abandoned in flight: a read left running on a pooled connection would
 /// consume the next response on it.
 /// </summary>
