@@ -27,6 +27,7 @@ public sealed class AnthropicMessagesEndpoint(ChatCompletionsEndpoint chat, Mix2
             return;
         }
         var body = await RequestBodyReader.ReadAsync(context.Request, settings.BodyLimit, context.RequestAborted);
+        if (RequestBodyReader.ShouldOffload(body)) await Task.Yield();
         if (body is null)
         {
             await Fail(context, StreamExit.RequestInvalid, 413, ErrorResponses.InvalidRequest("request_too_large", null, "Request body too large"));

@@ -111,6 +111,7 @@ public sealed class ChatCompletionsEndpoint(
     private async Task HandleAdmittedAsync(HttpContext context, RequestReport report, IChatDialect dialect)
     {
         byte[]? body = await RequestBodyReader.ReadAsync(context.Request, settings.BodyLimit, context.RequestAborted);
+        if (RequestBodyReader.ShouldOffload(body)) await Task.Yield();
         if (body is null)
         {
             await Fail(context, StreamExit.RequestInvalid, 413, ErrorResponses.InvalidRequest("request_too_large", null, "Request body too large"));
