@@ -30,7 +30,8 @@ public sealed class UpstreamClient : IDisposable
     private readonly TimeProvider _time;
     private readonly UpstreamConnectionPool _pool;
     private readonly PoolLimits _configured, _pinned;
-    private (Uri Url, UpstreamEndpoint Endpoint)? _lastTarget;
+    // One object, so a reader never pairs one URL with another's endpoint.
+    private TargetEndpoint? _lastTarget;
 
     public UpstreamClient(Mix2ApiSettings settings, TimeProvider time)
     {
@@ -75,9 +76,11 @@ public sealed class UpstreamClient : IDisposable
         // The configured upstream's URL is one object for the process: its endpoint is worked out once.
         if (_lastTarget is { } last && ReferenceEquals(last.Url, url)) return last.Endpoint;
         var endpoint = UpstreamEndpoint.For(url);
-        _lastTarget = (url, endpoint);
+        _lastTarget = new TargetEndpoint(url, endpoint);
         return endpoint;
     }
+
+    private sealed record TargetEndpoint(Uri Url, UpstreamEndpoint Endpoint);
 
     private async Task<UpstreamResponse> SendOnceAsync(UpstreamEndpoint endpoint, Uri url, ReadOnlyMemory<byte> body, string requestId,
         string? bearer, CancellationToken cancellationToken)
