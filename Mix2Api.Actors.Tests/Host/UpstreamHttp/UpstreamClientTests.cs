@@ -123,6 +123,22 @@ public sealed class UpstreamClientTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_body_without_length_runs_to_the_close_and_its_connection_is_not_kept()
+    {
+        using var client = Client();
+        var sending = Send(client);
+        var request = await _upstream.NextAsync();
+        await request.ReplyAsync("HTTP/1.0 200 OK\r\ncontent-type: text/event-stream\r\n\r\ndata: one\n\n");
+        using var response = await sending;
+        var reading = ReadToEnd(response);
+        await request.ReplyAsync("data: two\n\n");
+        request.Close();
+
+        Assert.Equal("data: one\n\ndata: two\n\n", await reading);
+        Assert.Equal(0, client.IdleConnections);
+    }
+
+    [Fact]
     public async Task An_upstream_that_closes_mid_body_fails_the_read()
     {
         using var client = Client();
