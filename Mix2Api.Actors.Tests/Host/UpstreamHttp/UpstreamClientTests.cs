@@ -30,6 +30,15 @@ public sealed class UpstreamClientTests : IAsyncDisposable
     private Task<UpstreamResponse> Send(UpstreamClient client, string? bearer = "tok")
         => client.SendAsync(_upstream.ChatUrl, Body, "req-1", bearer, CancellationToken.None);
 
+    /// <summary>Sends a request and answers it with <paramref name="reply"/> once the upstream has it; the response is still to be awaited.</summary>
+    private async Task<(RawRequest Request, Task<UpstreamResponse> Response)> Exchange(UpstreamClient client, string reply)
+    {
+        var sending = Send(client);
+        var request = await _upstream.NextAsync();
+        await request.ReplyAsync(reply);
+        return (request, sending);
+    }
+
     private static async Task<string> ReadToEnd(UpstreamResponse response)
     {
         var text = new System.Text.StringBuilder();
@@ -43,9 +52,7 @@ public sealed class UpstreamClientTests : IAsyncDisposable
     public async Task The_request_goes_out_whole_and_a_response_read_to_its_end_leaves_the_connection_for_the_next()
     {
         using var client = Client(("UPSTREAM_REFERER", "https://chat.example/"));
-        var sending = Send(client);
-        var request = await _upstream.NextAsync();
-        await request.ReplyAsync(StreamHead + "5\r\nhello\r\n0\r\n\r\n");
+        var (request, sending) = await Exchange(client, StreamHead + "5\r\nhello\r\n0\r\n\r\n");
         using (var response = await sending)
         {
             Assert.Equal(200, response.Status);
@@ -59,9 +66,7 @@ public sealed class UpstreamClientTests : IAsyncDisposable
             Assert.Contains("\r\n" + line + "\r\n", request.Text);
         Assert.Equal(1, client.IdleConnections);
 
-        var again = Send(client);
-        var second = await _upstream.NextAsync();
-        await second.ReplyAsync(StreamHead + "0\r\n\r\n");
+        var (second, again) = await Exchange(client, StreamHead + "0\r\n\r\n");
         using (var response = await again) Assert.Equal("", await ReadToEnd(response));
         Assert.Equal(request.Connection, second.Connection);
         Assert.Equal(1, _upstream.Connections);
@@ -71,9 +76,7 @@ public sealed class UpstreamClientTests : IAsyncDisposable
     public async Task A_body_left_before_its_end_closes_its_connection_and_the_next_request_opens_another()
     {
         using var client = Client();
-        var sending = Send(client);
-        var request = await _upstream.NextAsync();
-        await request.ReplyAsync(StreamHead + "5\r\nhello\r\n");
+        var (request, sending) = await Exchange(client, StreamHead + "5\r\nhello\r\n");
         var response = await sending;
         var buffer = new byte[64];
         await response.Body.ReadExactlyAsync(buffer.AsMemory(0, 5));
@@ -82,10 +85,8 @@ public sealed class UpstreamClientTests : IAsyncDisposable
         await request.ConnectionClosed.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal(0, client.IdleConnections);
 
-        var again = Send(client);
-        var second = await _upstream.NextAsync();
+        var (second, again) = await Exchange(client, StreamHead + "0\r\n\r\n");
         Assert.NotEqual(request.Connection, second.Connection);
-        await second.ReplyAsync(StreamHead + "0\r\n\r\n");
         using (await again)
         {
         }
@@ -95,16 +96,12 @@ public sealed class UpstreamClientTests : IAsyncDisposable
     public async Task A_pooled_connection_the_upstream_closed_while_idle_is_replaced_without_an_error()
     {
         using var client = Client(("UPSTREAM_RETRY_COUNT", "0"));
-        var sending = Send(client);
-        var first = await _upstream.NextAsync();
-        await first.ReplyAsync("HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ncontent-length: 2\r\n\r\nok");
+        var (first, sending) = await Exchange(client, "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ncontent-length: 2\r\n\r\nok");
         using (var response = await sending) Assert.Equal("ok", await ReadToEnd(response));
         Assert.Equal(1, client.IdleConnections);
 
         first.Close();
-        var again = Send(client);
-        var second = await _upstream.NextAsync();
-        await second.ReplyAsync("HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ncontent-length: 5\r\n\r\nagain");
+        var (second, again) = await Exchange(client, "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ncontent-length: 5\r\n\r\nagain");
         using (var response = await again) Assert.Equal("again", await ReadToEnd(response));
         Assert.NotEqual(first.Connection, second.Connection);
     }
@@ -113,9 +110,7 @@ public sealed class UpstreamClientTests : IAsyncDisposable
     public async Task Bytes_after_the_body_keep_the_connection_out_of_the_pool()
     {
         using var client = Client();
-        var sending = Send(client);
-        var request = await _upstream.NextAsync();
-        await request.ReplyAsync("HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ncontent-length: 2\r\n\r\nokHTTP/1.1 200 OK\r\n\r\n");
+        var (request, sending) = await Exchange(client, "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ncontent-length: 2\r\n\r\nokHTTP/1.1 200 OK\r\n\r\n");
         using (var response = await sending) Assert.Equal("ok", await ReadToEnd(response));
 
         Assert.Equal(0, client.IdleConnections);
@@ -126,9 +121,7 @@ public sealed class UpstreamClientTests : IAsyncDisposable
     public async Task A_body_without_length_runs_to_the_close_and_its_connection_is_not_kept()
     {
         using var client = Client();
-        var sending = Send(client);
-        var request = await _upstream.NextAsync();
-        await request.ReplyAsync("HTTP/1.0 200 OK\r\ncontent-type: text/event-stream\r\n\r\ndata: one\n\n");
+        var (request, sending) = await Exchange(client, "HTTP/1.0 200 OK\r\ncontent-type: text/event-stream\r\n\r\ndata: one\n\n");
         using var response = await sending;
         var reading = ReadToEnd(response);
         await request.ReplyAsync("data: two\n\n");
@@ -142,9 +135,7 @@ public sealed class UpstreamClientTests : IAsyncDisposable
     public async Task An_upstream_that_closes_mid_body_fails_the_read()
     {
         using var client = Client();
-        var sending = Send(client);
-        var request = await _upstream.NextAsync();
-        await request.ReplyAsync(StreamHead + "5\r\nhel");
+        var (request, sending) = await Exchange(client, StreamHead + "5\r\nhel");
         using var response = await sending;
         var buffer = new byte[64];
         await response.Body.ReadExactlyAsync(buffer.AsMemory(0, 3));
@@ -161,8 +152,7 @@ public sealed class UpstreamClientTests : IAsyncDisposable
     public async Task A_malformed_reply_is_a_connect_failure_naming_it(string reply, string detail)
     {
         using var client = Client();
-        var sending = Send(client);
-        await (await _upstream.NextAsync()).ReplyAsync(reply);
+        var (_, sending) = await Exchange(client, reply);
 
         var ex = await Assert.ThrowsAsync<UpstreamConnectException>(() => sending);
         Assert.Equal((false, detail), (ex.TimedOut, ex.Detail));
@@ -172,9 +162,7 @@ public sealed class UpstreamClientTests : IAsyncDisposable
     public async Task A_reply_that_ends_before_its_head_is_a_connect_failure_on_a_new_connection()
     {
         using var client = Client();
-        var sending = Send(client);
-        var request = await _upstream.NextAsync();
-        await request.ReplyAsync("HTTP/1.1 200 OK\r\ncontent-");
+        var (request, sending) = await Exchange(client, "HTTP/1.1 200 OK\r\ncontent-");
         request.Close();
 
         var ex = await Assert.ThrowsAsync<UpstreamConnectException>(() => sending);
@@ -185,8 +173,7 @@ public sealed class UpstreamClientTests : IAsyncDisposable
     public async Task Interim_responses_are_skipped()
     {
         using var client = Client();
-        var sending = Send(client);
-        await (await _upstream.NextAsync()).ReplyAsync("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n" + StreamHead + "2\r\nok\r\n0\r\n\r\n");
+        var (_, sending) = await Exchange(client, "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n" + StreamHead + "2\r\nok\r\n0\r\n\r\n");
         using var response = await sending;
         Assert.Equal((200, "ok"), (response.Status, await ReadToEnd(response)));
     }
@@ -195,9 +182,7 @@ public sealed class UpstreamClientTests : IAsyncDisposable
     public async Task A_zero_byte_read_waits_for_data_and_takes_none_of_it()
     {
         using var client = Client();
-        var sending = Send(client);
-        var request = await _upstream.NextAsync();
-        await request.ReplyAsync(StreamHead);
+        var (request, sending) = await Exchange(client, StreamHead);
         using var response = await sending;
 
         var waiting = response.Body.ReadAsync(Memory<byte>.Empty).AsTask();
@@ -221,8 +206,7 @@ public sealed class UpstreamClientTests : IAsyncDisposable
     public async Task An_error_status_fails_with_its_retry_after_and_leaves_the_connection_reusable()
     {
         using var client = Client();
-        var sending = Send(client);
-        await (await _upstream.NextAsync()).ReplyAsync(
+        var (_, sending) = await Exchange(client,
             "HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/json\r\nretry-after: 3\r\ncontent-length: 32\r\n\r\n{\"error\":{\"message\":\"too busy\"}}");
 
         var ex = await Assert.ThrowsAsync<UpstreamStatusException>(() => sending);
@@ -234,9 +218,8 @@ public sealed class UpstreamClientTests : IAsyncDisposable
     public async Task A_json_reply_is_read_whole_before_it_is_returned()
     {
         using var client = Client();
-        var sending = Send(client);
         const string json = """{"content":"hi","messageMetadata":{"sessionId":"s","exchangeId":"e"}}""";
-        await (await _upstream.NextAsync()).ReplyAsync($"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n{json.Length:x}\r\n{json}\r\n0\r\n\r\n");
+        var (_, sending) = await Exchange(client, $"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n{json.Length:x}\r\n{json}\r\n0\r\n\r\n");
 
         using var response = await sending;
         Assert.Equal(json, System.Text.Encoding.UTF8.GetString(response.Json!));
@@ -247,9 +230,7 @@ public sealed class UpstreamClientTests : IAsyncDisposable
     public async Task Without_keep_alive_the_request_asks_to_close_and_no_connection_is_kept()
     {
         using var client = Client(("UPSTREAM_KEEP_ALIVE", "false"));
-        var sending = Send(client);
-        var request = await _upstream.NextAsync();
-        await request.ReplyAsync(StreamHead + "0\r\n\r\n");
+        var (request, sending) = await Exchange(client, StreamHead + "0\r\n\r\n");
         using (var response = await sending) await ReadToEnd(response);
 
         Assert.Contains("\r\nconnection: close\r\n", request.Text);
