@@ -86,7 +86,7 @@ public static class UiFrameDecoding
             {
                 var batch = _batch ??= new UiFrameBatch();
                 if (UiFrameParser.TryPlainTextDelta(data, out var text)) batch.AddTextDelta(text);
-                else batch.Add(UiFrameParser.Parse(data));
+                else batch.Add(UiFrameParser.ParseWithReader(data));
             }
 
             public override void PostStop()

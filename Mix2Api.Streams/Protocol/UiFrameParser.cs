@@ -13,11 +13,18 @@ public static class UiFrameParser
     private static ReadOnlySpan<byte> DoneMarker => "[DONE]"u8;
 
     public static UiFrame Parse(ReadOnlySpan<byte> data)
+        => TryPlainTextDelta(data, out var delta)
+            ? new UiFrame(UiFrameType.TextDelta) { Text = System.Text.Encoding.UTF8.GetString(delta) }
+            : ParseWithReader(data);
+
+    /// <summary>
+    /// <see cref="Parse"/> without the plain-text-delta shortcut, for a caller that tried <see cref="TryPlainTextDelta"/>
+    /// already (the decoding stage): any frame, a plain text delta included, comes out the same.
+    /// </summary>
+    public static UiFrame ParseWithReader(ReadOnlySpan<byte> data)
     {
         var trimmed = data.Trim((byte)' ');
         if (trimmed.SequenceEqual(DoneMarker)) return UiFrame.Done;
-        if (TryPlainTextDelta(trimmed, out var delta))
-            return new UiFrame(UiFrameType.TextDelta) { Text = System.Text.Encoding.UTF8.GetString(delta) };
         try
         {
             return ParseObject(trimmed);
