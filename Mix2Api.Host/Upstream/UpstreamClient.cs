@@ -152,8 +152,7 @@ public sealed class UpstreamClient : IDisposable
                 connection.Dispose();
                 if (cancellationToken.IsCancellationRequested) throw new OperationCanceledException(cancellationToken);
                 // A failed write, or a read that got nothing: the upstream closed the idle connection as we sent.
-                if (connection.Reused && (ex is UpstreamHttpException { NothingReceived: true } || (ex is IOException && ex is not UpstreamHttpException)))
-                    continue;
+                if (connection.Reused && ex is UpstreamHttpException { NothingReceived: true }) continue;
                 throw ex switch
                 {
                     UpstreamConnectException => ex,

@@ -21,6 +21,11 @@ public static class UpstreamRequestWriter
             var written = Write(buffer, path, endpoint.Authority, body.Span, headers);
             await connection.Stream.WriteAsync(buffer.AsMemory(0, written), cancellationToken).ConfigureAwait(false);
         }
+        catch (IOException ex)
+        {
+            // Nothing of a response can have come back before the request was out.
+            throw new UpstreamHttpException(HttpRequestError.ConnectionError, "writing the request to the upstream failed", ex) { NothingReceived = true };
+        }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);

@@ -47,9 +47,9 @@ public sealed class UpstreamResponse : IDisposable
                 {
                     n = await connection.Stream.ReadAsync(buffer.AsMemory(filled), cancellationToken).ConfigureAwait(false);
                 }
-                catch (IOException ex) when (!received)
+                catch (IOException ex) when (ex is not UpstreamHttpException)
                 {
-                    throw UpstreamHttpException.Ended(nothingReceived: true, ex);
+                    throw UpstreamHttpException.Ended(nothingReceived: !received, ex);
                 }
                 if (n == 0) throw UpstreamHttpException.Ended(nothingReceived: !received);
                 received = true;
