@@ -15,7 +15,7 @@ namespace Mix2Api.Streams.Graph;
 /// idleness only while it is asking the upstream for data (pulled and not yet pushed), so a client that
 /// drains slowly never looks like a silent upstream, and it fails with a typed
 /// <see cref="UpstreamTimeoutException"/>. The idle timer is re-armed lazily: an element costs a
-/// timestamp, not a timer.
+/// timestamp, not a timer. Its timers are <see cref="ReleasingTimer"/>s, so a finished graph is not kept alive by them.
 /// </summary>
 public static class UpstreamTimeouts
 {
@@ -38,11 +38,12 @@ public static class UpstreamTimeouts
 
         protected override GraphStageLogic CreateLogic(Attributes inheritedAttributes) => new Logic(this);
 
-        private sealed class Logic : TimerGraphStageLogic
+        private sealed class Logic : GraphStageLogic
         {
-            private const string FirstByteTimer = "first-byte";
-            private const string IdleTimer = "idle";
             private readonly UpstreamTimeoutsStage<T> _stage;
+            private Action<ReleasingTimer>? _onTimer;
+            private ReleasingTimer? _firstByteTimer;
+            private ReleasingTimer? _idleTimer;
             private bool _firstSeen;
             private bool _asking;
             private long _askingSince;
@@ -55,7 +56,8 @@ public static class UpstreamTimeouts
                     if (!_firstSeen)
                     {
                         _firstSeen = true;
-                        CancelTimer(FirstByteTimer);
+                        _firstByteTimer?.Cancel();
+                        _firstByteTimer = null;
                     }
                     _asking = false;
                     Push(stage._out, Grab(stage._in));
@@ -66,27 +68,38 @@ public static class UpstreamTimeouts
                     if (!_firstSeen || stage._idle <= TimeSpan.Zero) return;
                     _asking = true;
                     _askingSince = Stopwatch.GetTimestamp();
-                    if (!IsTimerActive(IdleTimer)) ScheduleOnce(IdleTimer, stage._idle);
+                    _idleTimer ??= Start(stage._idle);
                 });
             }
 
             public override void PreStart()
             {
-                if (_stage._firstByte > TimeSpan.Zero) ScheduleOnce(FirstByteTimer, _stage._firstByte);
+                _onTimer = GetAsyncCallback<ReleasingTimer>(OnTimer);
+                if (_stage._firstByte > TimeSpan.Zero) _firstByteTimer = Start(_stage._firstByte);
             }
 
-            protected override void OnTimer(object timerKey)
+            public override void PostStop()
             {
-                if (ReferenceEquals(timerKey, FirstByteTimer))
+                _firstByteTimer?.Cancel();
+                _idleTimer?.Cancel();
+            }
+
+            private ReleasingTimer Start(TimeSpan delay) => ReleasingTimer.Start(Materializer, delay, _onTimer!);
+
+            private void OnTimer(ReleasingTimer timer)
+            {
+                if (ReferenceEquals(timer, _firstByteTimer))
                 {
-                    if (!_firstSeen) FailStage(new UpstreamTimeoutException(UpstreamTimeoutKind.FirstByte, _stage._firstByte));
+                    FailStage(new UpstreamTimeoutException(UpstreamTimeoutKind.FirstByte, _stage._firstByte));
                     return;
                 }
+                if (!ReferenceEquals(timer, _idleTimer)) return;
                 // The idle timer: fire only if we have been asking, without an answer, for the whole period.
+                _idleTimer = null;
                 if (!_asking) return;
                 var waited = Stopwatch.GetElapsedTime(_askingSince);
                 if (waited >= _stage._idle) FailStage(new UpstreamTimeoutException(UpstreamTimeoutKind.Idle, _stage._idle));
-                else ScheduleOnce(IdleTimer, _stage._idle - waited);
+                else _idleTimer = Start(_stage._idle - waited);
             }
         }
     }
