@@ -48,7 +48,7 @@ public static class UpstreamTimeouts
             private bool _asking;
             private long _askingSince;
 
-            public Logic(UpstreamTimeoutsStage<T> stage) : base(stage.Shape)
+            public Logic(UpstreamTimeoutsStage<T> stage) : base(inCount: 1, outCount: 1)
             {
                 _stage = stage;
                 SetHandler(stage._in, onPush: () =>
