@@ -1,3 +1,4 @@
+using Mix2Api.Streams.Protocol;
 using Mix2Api.Actors.Sessions;
 using Mix2Api.Tests.Support;
 
@@ -22,6 +23,14 @@ public sealed class SessionKeyTests
         Assert.Equal($"e3b0c44298fc::mix_qwen-3-235b-instruct::opencode::conv:{SessionKey.OpeningFingerprint(Base.Messages)}", key);
         Assert.Equal(key, SessionKey.Resolve(Base with { Messages = Chat.Conversation(5) }, "conversation").Value);
         Assert.NotEqual(key, SessionKey.Resolve(Base with { Messages = Chat.Conversation(2, "other") }, "conversation").Value);
+    }
+
+    [Fact]
+    public void The_opening_fingerprint_is_the_one_stored_keys_were_made_with()
+    {
+        // SHA-256 of "sys\u001fhello", first 12 hex chars: the keys sessions already have in Redis must resolve alike.
+        List<ChatMessage> messages = [Chat.System("sys"), Chat.User("hello"), Chat.Assistant("hi"), Chat.User("more")];
+        Assert.Equal("380d52ee6a34", SessionKey.OpeningFingerprint(messages));
     }
 
     [Fact]

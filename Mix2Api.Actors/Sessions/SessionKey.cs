@@ -49,7 +49,7 @@ public sealed record SessionKey(string Value, string Source)
             else if (user is null && message.Role == ChatRole.User) user = message.Text;
             if (system is not null && user is not null) break;
         }
-        return Streams.Diagnostics.Fingerprint.Of($"{system}\u001f{user}");
+        return Streams.Diagnostics.Fingerprint.Of(system, '\u001f', user);
     }
 
     /// <summary>Digest §5.1: trim, lower-case, anything outside <c>[a-z0-9._:-]</c> becomes <c>_</c>, first 80 chars.</summary>
