@@ -257,6 +257,29 @@ public sealed class AnthropicMessagesEndpointTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Models_behind_the_inbound_key_refuse_in_the_envelope_of_the_callers_api()
+    {
+        await using var broker = await BrokerHost.StartAsync(new Dictionary<string, string?> { ["MODELS_REQUIRE_AUTH"] = "true" });
+        using var client = new HttpClient { BaseAddress = broker.BaseUrl };
+
+        using var anthropic = new HttpRequestMessage(HttpMethod.Get, "v1/models");
+        anthropic.Headers.Add("anthropic-version", "2023-06-01");
+        var denied = await client.SendAsync(anthropic);
+        Assert.Equal(HttpStatusCode.Unauthorized, denied.StatusCode);
+        Envelope(await denied.Content.ReadAsStringAsync(), "authentication_error");
+
+        var openAiDenied = await client.GetAsync("v1/models");
+        Assert.Equal(HttpStatusCode.Unauthorized, openAiDenied.StatusCode);
+        Assert.Equal("unauthorized", JsonDocument.Parse(await openAiDenied.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetProperty("code").GetString());
+
+        using var allowed = new HttpRequestMessage(HttpMethod.Get, "v1/models");
+        allowed.Headers.Add("anthropic-version", "2023-06-01");
+        allowed.Headers.Add("x-api-key", BrokerHost.InboundToken);
+        var list = JsonDocument.Parse(await (await client.SendAsync(allowed)).Content.ReadAsStringAsync()).RootElement;
+        Assert.False(list.GetProperty("has_more").GetBoolean());
+    }
+
+    [Fact]
     public async Task Wrong_paths_and_methods_under_v1_messages_get_the_anthropic_envelope()
     {
         var (notFound, notFoundBody, _) = await SendAsync(Post(Body("x"), "v1/messages/batches"));

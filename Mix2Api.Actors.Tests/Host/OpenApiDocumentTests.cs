@@ -54,7 +54,16 @@ public sealed class OpenApiDocumentTests : IAsyncLifetime
             messages["responses"]!["200"]!["content"]!["text/event-stream"]!["schema"]!["$ref"]!.GetValue<string>());
         Assert.Equal(streamErrors, ErrorStatuses(messages, "AnthropicErrorEnvelopeSchema"));
         Assert.Equal(["400", "401", "413", "415"], ErrorStatuses(paths["/v1/messages/count_tokens"]!["post"]!, "AnthropicErrorEnvelopeSchema"));
-        Assert.Equal(["401"], ErrorStatuses(paths["/v1/models"]!["get"]!, "ErrorEnvelopeSchema"));
+        // GET /v1/models: the OpenAI shapes, or Anthropic's when the request carries anthropic-version.
+        var models = paths["/v1/models"]!["get"]!["responses"]!.AsObject();
+        Assert.Equal(["200", "401"], models.Select(r => r.Key));
+        var list = models["200"]!["content"]!["application/json"]!["schema"]!["oneOf"]!.AsArray();
+        Assert.Equal("#/components/schemas/ModelListSchema", list[0]!["$ref"]!.GetValue<string>());
+        Assert.Equal(["data", "has_more", "first_id", "last_id"], list[1]!["properties"]!.AsObject().Select(p => p.Key));
+        Assert.Equal(["type", "id", "display_name", "created_at"], list[1]!["properties"]!["data"]!["items"]!["properties"]!.AsObject().Select(p => p.Key));
+        var unauthorized = models["401"]!["content"]!["application/json"]!["schema"]!["oneOf"]!.AsArray();
+        Assert.Equal("#/components/schemas/ErrorEnvelopeSchema", unauthorized[0]!["$ref"]!.GetValue<string>());
+        Assert.Equal(["type", "error"], unauthorized[1]!["properties"]!.AsObject().Select(p => p.Key));
 
         var schemas = doc["components"]!["schemas"]!;
         Assert.Equal(["message", "type", "code", "param"], schemas["ErrorSchema"]!["properties"]!.AsObject().Select(p => p.Key));

@@ -105,3 +105,20 @@ public sealed class AnthropicTokenCountSchema
 {
     public required int InputTokens { get; init; }
 }
+
+public sealed class AnthropicModelSchema
+{
+    [Description("model")] public required string Type { get; init; }
+    public required string Id { get; init; }
+    public required string DisplayName { get; init; }
+    [Description("RFC 3339 time the node started listing the model")] public required string CreatedAt { get; init; }
+}
+
+[Description("GET /v1/models as Anthropic lists models: answered when the request carries anthropic-version.")]
+public sealed class AnthropicModelListSchema
+{
+    public required IReadOnlyList<AnthropicModelSchema> Data { get; init; }
+    [Description("always false: the whole list in one page")] public required bool HasMore { get; init; }
+    public required string? FirstId { get; init; }
+    public required string? LastId { get; init; }
+}

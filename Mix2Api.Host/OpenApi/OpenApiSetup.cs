@@ -51,7 +51,29 @@ public static class OpenApiSetup
                 var schema = await context.GetOrCreateSchemaAsync(json, null, cancellationToken);
                 ok.Content["application/json"] = new Microsoft.OpenApi.OpenApiMediaType { Schema = schema };
             });
+            // GET /v1/models answers in Anthropic's shapes when the request carries anthropic-version: one status, two bodies.
+            o.AddOperationTransformer(async (operation, context, cancellationToken) =>
+            {
+                if (operation.OperationId != "listModels") return;
+                await AlsoAnthropicAsync(operation, "200", typeof(AnthropicModelListSchema), context, cancellationToken);
+                await AlsoAnthropicAsync(operation, "401", typeof(AnthropicErrorEnvelopeSchema), context, cancellationToken);
+            });
         });
+    }
+
+    private static async Task AlsoAnthropicAsync(Microsoft.OpenApi.OpenApiOperation operation, string status, Type anthropic,
+        OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        if (operation.Responses?.TryGetValue(status, out var response) != true || response!.Content is not { } content
+            || !content.TryGetValue("application/json", out var media) || media.Schema is not { } openAi) return;
+        content["application/json"] = new Microsoft.OpenApi.OpenApiMediaType
+        {
+            Schema = new Microsoft.OpenApi.OpenApiSchema
+            {
+                Description = "The OpenAI shape, or Anthropic's when the request carries anthropic-version.",
+                OneOf = [openAi, await context.GetOrCreateSchemaAsync(anthropic, null, cancellationToken)],
+            },
+        };
     }
 
     /// <summary>
