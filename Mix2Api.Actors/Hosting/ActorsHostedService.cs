@@ -15,7 +15,7 @@ namespace Mix2Api.Actors.Hosting;
 /// Start-up never blocks on Redis. (The token manager is a cluster singleton on the actor system: it hands over
 /// by itself when this node leaves.)
 /// </summary>
-internal sealed class ActorsHostedService(IServiceProvider services, ActorsOptions options, TimeProvider time, ILogger<ActorsHostedService> log)
+internal sealed class ActorsHostedService(IServiceProvider services, ActorsOptions options, ILogger<ActorsHostedService> log)
     : IHostedService, IAsyncDisposable
 {
     /// <summary>How long start-up waits for the session region (a node whose seeds are all down serves without sessions after it).</summary>
@@ -34,7 +34,9 @@ internal sealed class ActorsHostedService(IServiceProvider services, ActorsOptio
         var region = services.GetRequiredService<SessionRegion>();
         var system = services.GetRequiredService<ActorSystem>();
         WarmUpRemoteSerialization(system);
-        if (await ProbeLoop.UntilAsync(ct => region.ProbeAsync(TimeSpan.FromSeconds(2), ct), ReadinessWait, ProbeLoop.Pause, time, cancellationToken)
+        // Real time, whatever clock the host was given: the cluster forms on Akka's own timers, and a pause on a test's
+        // manual clock never ended (a node whose first probe came too early never started).
+        if (await ProbeLoop.UntilAsync(ct => region.ProbeAsync(TimeSpan.FromSeconds(2), ct), ReadinessWait, ProbeLoop.Pause, TimeProvider.System, cancellationToken)
                 .ConfigureAwait(false))
         {
             log.ClusterNodeUp(Akka.Cluster.Cluster.Get(system).SelfAddress.ToString(), options.Cluster.Channel);
