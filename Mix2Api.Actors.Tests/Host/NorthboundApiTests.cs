@@ -201,10 +201,21 @@ public sealed class NorthboundApiTests : IAsyncLifetime
         Assert.True(after - before >= 1024, $"allocated {before} -> {after}");
     }
 
-    private static double AllocatedBytes(string metrics)
+    [Fact]
+    public async Task Metrics_count_what_the_jit_compiled()
     {
-        var match = System.Text.RegularExpressions.Regex.Match(metrics, @"^dotnet_gc_allocated_bytes_total (\S+)$", System.Text.RegularExpressions.RegexOptions.Multiline);
-        Assert.True(match.Success, "dotnet_gc_allocated_bytes_total is exported");
+        var metrics = await _broker.Client.GetStringAsync("metrics");
+        // A host that has served anything has compiled hundreds of methods at least, and spent time doing it.
+        Assert.True(Counter(metrics, "dotnet_jit_methods_compiled_total") >= 100, metrics);
+        Assert.True(Counter(metrics, "dotnet_jit_compilation_seconds_total") > 0, metrics);
+    }
+
+    private static double AllocatedBytes(string metrics) => Counter(metrics, "dotnet_gc_allocated_bytes_total");
+
+    private static double Counter(string metrics, string name)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(metrics, $@"^{name} (\S+)$", System.Text.RegularExpressions.RegexOptions.Multiline);
+        Assert.True(match.Success, $"{name} is exported");
         return double.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
     }
 }

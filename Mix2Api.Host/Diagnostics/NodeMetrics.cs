@@ -25,8 +25,14 @@ public sealed class NodeMetrics
         // What the process has allocated since it started: its rate is the GC's workload, and a difference over a
         // known number of requests is their allocation cost (how ./bench reports bytes per request).
         var allocated = Factory.CreateCounter("dotnet_gc_allocated_bytes_total", "Bytes allocated on the managed heap since the process started.");
+        // The JIT's work since the process started: while these still climb under steady traffic the node is still
+        // recompiling hot code (tiered compilation), and its requests are slower and their tail longer than they will be.
+        var jitMethods = Factory.CreateCounter("dotnet_jit_methods_compiled_total", "Methods the JIT has compiled since the process started, every tier counted.");
+        var jitTime = Factory.CreateCounter("dotnet_jit_compilation_seconds_total", "Time threads have spent in the JIT since the process started.");
         Registry.AddBeforeCollectCallback(() =>
         {
+            jitMethods.IncTo(System.Runtime.JitInfo.GetCompiledMethodCount());
+            jitTime.IncTo(System.Runtime.JitInfo.GetCompilationTime().TotalSeconds);
             var info = GC.GetGCMemoryInfo();
             committed.Set(info.TotalCommittedBytes);
             heap.Set(info.HeapSizeBytes);
