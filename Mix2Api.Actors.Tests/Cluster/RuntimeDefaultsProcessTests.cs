@@ -27,6 +27,7 @@ public sealed class RuntimeDefaultsProcessTests
             ["UPSTREAM_AUTH_MODE"] = "none",
             ["LOG_LEVEL"] = "information",
             [RuntimeSettings.DefaultsSwitch] = "1",
+            ["JIT_BACKGROUND_NICE"] = "19",
         });
 
         await node.SaysAsync("call counting delay 0 ms), ReadyToRun code on, gen-0 budget 0x1000000");
@@ -42,7 +43,7 @@ public sealed class RuntimeDefaultsProcessTests
             Assert.Contains("\"finish_reason\":\"stop\"", await answer.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         }
 
-        // The tiered JIT's worker recompiles in the background at nice 19 (JIT_BACKGROUND_NICE), and stays (no idle exit).
+        // Asked for (JIT_BACKGROUND_NICE), the tiered JIT's worker recompiles in the background at nice 19, and stays (no idle exit).
         await node.SaysAsync("jit.worker.priority: tiered compilation worker (thread ");
         var worker = int.Parse(Regex.Match(node.Output, @"tiered compilation worker \(thread (\d+)\) runs at nice 19").Groups[1].Value);
         Assert.Equal(BackgroundJitPriority.WorkerThreadName, File.ReadAllText($"/proc/{node.Pid}/task/{worker}/comm").TrimEnd('\n'));

@@ -150,6 +150,6 @@ public sealed class BackgroundJitPriorityTests
     }
 
     [Fact]
-    public void The_default_is_19()
-        => Assert.Equal(19, Mix2ApiSettings.Load(new ConfigurationManager(), isDevelopment: true).Settings.BackgroundJitNice);
+    public void By_default_the_worker_keeps_the_priority_the_runtime_gave_it()
+        => Assert.Equal(0, Mix2ApiSettings.Load(new ConfigurationManager(), isDevelopment: true).Settings.BackgroundJitNice);
 }

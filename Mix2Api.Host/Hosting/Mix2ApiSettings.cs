@@ -41,7 +41,7 @@ public sealed record Mix2ApiSettings
     public required TimeSpan ShutdownDrain { get; init; }
 
     public TimeSpan MemoryTrimIdle { get; init; } = TimeSpan.FromSeconds(10);
-    public int BackgroundJitNice { get; init; } = 19;
+    public int BackgroundJitNice { get; init; }
     public required IReadOnlyList<string> Models { get; init; }
     public required ModelProfiles Profiles { get; init; }
     public required int ProfileWarnCacheSize { get; init; }
