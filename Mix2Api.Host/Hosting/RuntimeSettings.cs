@@ -32,8 +32,8 @@ public static class RuntimeSettings
     /// gen-0 budget instead of one sized by the L3 cache (hundreds of MiB on large hosts: more memory, colder caches).
     /// On one core they cut CPU per request by a third to a half against the same publish without them
     /// (docs/BENCHMARKS.md), for about half a second more to readiness (2-3 s). And the tiered-compilation worker
-    /// never ends when idle (it would after 4 s, and start again at normal priority): <see cref="BackgroundJitPriority"/>, when asked to,
-    /// lowers its priority once (by default it keeps the runtime's).
+    /// never ends when idle (it would after 4 s, and start again at normal priority), so <see cref="BackgroundJitPriority"/>,
+    /// when asked to, lowers its priority once; by default it keeps the runtime's.
     /// </summary>
     public static readonly IReadOnlyList<(string Name, string Value)> EnvironmentDefaults =
         [("DOTNET_TC_CallCountingDelayMs", "0"), ("DOTNET_GCgen0size", "0x1000000"), ("DOTNET_TC_BackgroundWorkerTimeoutMs", "ffffffff")];
