@@ -6,8 +6,7 @@ namespace Mix2Api.Host.Diagnostics;
 
 /// <summary>
 /// Where every request enters and where it is reported: assigns the request id, turns an escaped
-/// exception into a 500 envelope (never a stack trace unless EXPOSE_STACK), then reports exactly once (the start-up
-/// warm-up's requests never).
+/// exception into a 500 envelope (never a stack trace unless EXPOSE_STACK), then reports exactly once.
 /// </summary>
 public sealed class RequestCompletionMiddleware(RequestDelegate next, RequestReporter reporter, Mix2ApiSettings settings, TimeProvider time)
 {
@@ -51,8 +50,7 @@ public sealed class RequestCompletionMiddleware(RequestDelegate next, RequestRep
         {
             if (context.RequestAborted.IsCancellationRequested)
                 report.End(StreamExit.ClientDisconnected);
-            // The node's own start-up warm-up is not traffic: no line, metric, trace or verdict sample.
-            if (!StartupWarmup.IsWarmup(context)) reporter.Report(context, report);
+            reporter.Report(context, report);
         }
     }
 }

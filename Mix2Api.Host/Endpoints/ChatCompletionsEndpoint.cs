@@ -132,10 +132,8 @@ public sealed class ChatCompletionsEndpoint(
         report.ToolCount = request.Tools.Count + request.Functions.Count;
         report.ToolLoopKey = ToolLoopKey.Of(request.Messages);
 
-        // A per-request upstream base is checked (and its name resolved, once) before anything else happens. The start-up
-        // warm-up's requests go to its private simulator (no credential) and share one session of the node's own.
-        var warmup = StartupWarmup.Of(context);
-        var (route, routeError) = warmup is not null ? (warmup.Route, null) : await dynamicBase.ChooseAsync(
+        // A per-request upstream base is checked (and its name resolved, once) before anything else happens.
+        var (route, routeError) = await dynamicBase.ChooseAsync(
             SessionIdHeaders.First(context.Request, DynamicUpstreamBase.Header), request.UpstreamBaseUrl, context.RequestAborted);
         if (routeError is not null)
         {
@@ -158,7 +156,7 @@ public sealed class ChatCompletionsEndpoint(
             request.Model,
             report.Client,
             SessionIdHeaders.First(context.Request, "x-session-affinity"),
-            warmup?.SessionKey ?? SessionIdHeaders.First(context.Request, settings.Actors.Sessions.KeyHeader),
+            SessionIdHeaders.First(context.Request, settings.Actors.Sessions.KeyHeader),
             SessionIdHeaders.SessionId(context.Request, request),
             SessionIdHeaders.ExchangeId(context.Request, request),
             request.Messages), context.RequestAborted);

@@ -30,13 +30,10 @@ public static class Mix2ApiHost
     public static async Task<int> RunAsync(string[] args)
     {
         RuntimeSettings.ApplyDefaults(); // before the first socket
-        var app = await BuildAsync(args, null, Console.Error, warmup: true);
+        var app = await BuildAsync(args, null, Console.Error);
         if (app is null) return 2;
         // A node process only: the JIT worker is the process's, and an in-process test host shares it with every test.
         _ = app.Services.GetRequiredService<BackgroundJitPriority>();
-        var warmup = app.Services.GetRequiredService<StartupWarmup>();
-        app.Lifetime.ApplicationStarted.Register(() => _ = warmup.RunAsync(app.Services.GetService<SimulatorServer>(),
-            app.Services.GetRequiredService<ILogger<StartupWarmup>>(), app.Lifetime.ApplicationStopping));
         try
         {
             await app.RunAsync();
@@ -51,10 +48,7 @@ public static class Mix2ApiHost
     }
 
     /// <summary>Builds a ready-to-start node, or returns null after printing the configuration errors.</summary>
-    /// <param name="warmup">A node process: its listeners hold callers until <see cref="StartupWarmup"/> has run
-    /// (unless STARTUP_WARMUP_REQUESTS is 0); the caller starts it.</param>
-    public static async Task<WebApplication?> BuildAsync(string[] args, Action<WebApplicationBuilder>? configure, TextWriter errors,
-        bool warmup = false)
+    public static async Task<WebApplication?> BuildAsync(string[] args, Action<WebApplicationBuilder>? configure, TextWriter errors)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
@@ -86,10 +80,8 @@ public static class Mix2ApiHost
         builder.Logging.AddFilter<Serilog.Extensions.Logging.SerilogLoggerProvider>("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
 
         var urls = builder.Configuration["urls"] is { Length: > 0 } u ? u : builder.Configuration["ASPNETCORE_URLS"];
-        warmup &= settings.WarmupRequests > 0;
-        var ownListeners = settings.Admin.Enabled || warmup;
         ListenUrls? chatUrls = null;
-        if (ownListeners && !string.IsNullOrEmpty(urls))
+        if (settings.Admin.Enabled && !string.IsNullOrEmpty(urls))
         {
             var urlProblems = new List<string>();
             chatUrls = ListenUrls.Parse(urls, urlProblems);
@@ -97,8 +89,6 @@ public static class Mix2ApiHost
             if (urlProblems.Count > 0) return null;
         }
         var adminAddress = new AdminAddress();
-        var startupWarmup = new StartupWarmup(settings);
-        if (!warmup) startupWarmup.Skip();
         // Kestrel continues a connection on the thread its socket operation completed on instead of queueing it once
         // more (its IOQueue), and a flush writes to the socket on the flushing thread: one thread hop less per request
         // and per flushed batch (added TTFB p50 0.73-0.78 -> 0.43-0.55 ms, docs/BENCHMARKS.md). With the runtime's
@@ -111,17 +101,14 @@ public static class Mix2ApiHost
             // envelope, no request.completed); read as Latin-1 it reaches the checks that answer it properly.
             k.RequestHeaderEncodingSelector = _ => System.Text.Encoding.Latin1;
             k.Limits.MaxRequestBodySize = settings.BodyLimit + 1;
-            if (!ownListeners)
+            if (!settings.Admin.Enabled)
             {
                 if (string.IsNullOrEmpty(urls)) k.ListenAnyIP(settings.Port);
                 return;
             }
+            // A second listener in this host for the admin API only; its connections are marked so the pipeline routes them apart.
             if (chatUrls is null) k.ListenAnyIP(settings.Port);
             else chatUrls.Apply(k);
-            // The warm-up's own loopback listener; its connections are marked, and refused once it is over.
-            if (warmup) k.Listen(System.Net.IPAddress.Loopback, 0, startupWarmup.Bind);
-            if (!settings.Admin.Enabled) return;
-            // A second listener in this host for the admin API only; its connections are marked so the pipeline routes them apart.
             k.Listen(settings.Admin.Host, settings.Admin.Port, listen =>
             {
                 adminAddress.Bind(listen);
@@ -157,7 +144,6 @@ public static class Mix2ApiHost
         services.AddSingleton<ShutdownCoordinator>();
         services.AddSingleton<IdleMemoryTrim>();
         services.AddSingleton<BackgroundJitPriority>();
-        services.AddSingleton(startupWarmup);
         services.AddSingleton<NodeMetrics>();
         services.AddSingleton<RequestMetrics>();
         services.AddSingleton<ActorsMetrics>();
@@ -269,8 +255,6 @@ public static class Mix2ApiHost
             app.MapWhen(AdminAddress.IsAdminConnection, branch => branch.Run(admin.HandleAsync));
         }
         app.UseMiddleware<RequestCompletionMiddleware>();
-        // Only a node that warms up has anything to hold: the check is not paid by every request of a test host.
-        if (app.Services.GetRequiredService<StartupWarmup>() is { Done.IsCompleted: false } warmup) app.Use(warmup.HoldAsync);
         app.UseStatusCodePages(context => RouteErrors.WriteAsync(context.HttpContext));
         var chat = app.Services.GetRequiredService<ChatCompletionsEndpoint>();
         var anthropic = app.Services.GetRequiredService<AnthropicMessagesEndpoint>();

@@ -42,8 +42,6 @@ public sealed record Mix2ApiSettings
 
     public TimeSpan MemoryTrimIdle { get; init; } = TimeSpan.FromSeconds(10);
     public int BackgroundJitNice { get; init; }
-    public int WarmupRequests { get; init; }
-    public TimeSpan WarmupMax { get; init; } = TimeSpan.FromSeconds(4);
     public required IReadOnlyList<string> Models { get; init; }
     public required ModelProfiles Profiles { get; init; }
     public required int ProfileWarnCacheSize { get; init; }
@@ -157,8 +155,6 @@ public sealed record Mix2ApiSettings
             ShutdownDrain = r.Millis(SettingKeys.ShutdownDrain),
             MemoryTrimIdle = r.Millis(SettingKeys.MemoryTrimIdle),
             BackgroundJitNice = r.Int(SettingKeys.BackgroundJitNice, min: 0, max: 19),
-            WarmupRequests = r.Int(SettingKeys.WarmupRequests, min: 0, max: 100_000),
-            WarmupMax = TimeSpan.FromMilliseconds(r.Int(SettingKeys.WarmupMax, min: 100, max: 60_000)),
             Models = models,
             Profiles = LoadProfiles(r, models, notices),
             ProfileWarnCacheSize = r.Int(SettingKeys.ProfileWarnCacheSize, 0),
