@@ -48,6 +48,12 @@ public sealed class RuntimeDefaultsProcessTests
         var worker = int.Parse(Regex.Match(node.Output, @"tiered compilation worker \(thread (\d+)\) runs at nice 19").Groups[1].Value);
         Assert.Equal(BackgroundJitPriority.WorkerThreadName, File.ReadAllText($"/proc/{node.Pid}/task/{worker}/comm").TrimEnd('\n'));
         Assert.Equal(19, Host.BackgroundJitPriorityTests.NiceOf(node.Pid.ToString(), worker));
+        // With the default JIT_BACKGROUND_SLICE_US it hands the core to a woken request thread within 100 µs (Linux 6.12+).
+        if (ThreadScheduling.SliceOf(0) > 0)
+        {
+            Assert.Matches(@"runs at nice 19 with a 100 µs slice", node.Output);
+            Assert.Equal(100_000, ThreadScheduling.SliceOf(worker));
+        }
 
         // dotnet-trace, dotnet-dump and dotnet-counters reach a node through this socket; the first image's is gone.
         var sockets = Directory.GetFiles(Path.GetTempPath(), $"dotnet-diagnostic-{node.Pid}-*-socket");

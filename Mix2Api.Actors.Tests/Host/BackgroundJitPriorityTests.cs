@@ -6,8 +6,8 @@ using Mix2Api.Host.Hosting;
 namespace Mix2Api.Tests.Host;
 
 /// <summary>
-/// JIT_BACKGROUND_NICE: the runtime's tiered-compilation worker is found by its thread name and runs at a lower
-/// priority. A thread of the test's own, under a name of its own, stands in for the worker (the runtime starts its
+/// JIT_BACKGROUND_SLICE_US and JIT_BACKGROUND_NICE: the runtime's tiered-compilation worker is found by its thread
+/// name and gets a short time slice, a lower priority, or both. A thread of the test's own, under a name of its own, stands in for the worker (the runtime starts its
 /// worker when it likes); the real worker of a node process is checked in <see cref="Cluster.RuntimeDefaultsProcessTests"/>.
 /// Linux only, like the feature.
 /// </summary>
@@ -66,7 +66,7 @@ public sealed class BackgroundJitPriorityTests
         var name = UniqueName();
         using var worker = new NamedThread(name);
         Assert.Equal(0, NiceOf(worker.Tid));
-        using var priority = new BackgroundJitPriority(19, name, _time, NullLogger.Instance);
+        using var priority = new BackgroundJitPriority(19, 0, name, _time, NullLogger.Instance);
 
         Assert.True(priority.Tick());
 
@@ -80,7 +80,7 @@ public sealed class BackgroundJitPriorityTests
     {
         if (!OperatingSystem.IsLinux()) return;
         var name = UniqueName();
-        using var priority = new BackgroundJitPriority(12, name, _time, NullLogger.Instance);
+        using var priority = new BackgroundJitPriority(12, 0, name, _time, NullLogger.Instance);
         var first = new NamedThread(name);
         Assert.True(priority.Tick());
         var firstTid = first.Tid;
@@ -100,7 +100,7 @@ public sealed class BackgroundJitPriorityTests
     {
         if (!OperatingSystem.IsLinux()) return;
         using var bystander = new NamedThread(UniqueName());
-        using var priority = new BackgroundJitPriority(19, UniqueName(), _time, NullLogger.Instance);
+        using var priority = new BackgroundJitPriority(19, 0, UniqueName(), _time, NullLogger.Instance);
 
         Assert.False(priority.Tick());
 
@@ -109,16 +109,55 @@ public sealed class BackgroundJitPriorityTests
     }
 
     [Fact]
-    public void Nice_0_leaves_the_worker_as_the_runtime_made_it()
+    public void Nice_0_and_no_slice_leave_the_worker_as_the_runtime_made_it()
     {
         if (!OperatingSystem.IsLinux()) return;
         var name = UniqueName();
         using var worker = new NamedThread(name);
-        using var priority = new BackgroundJitPriority(0, name, _time, NullLogger.Instance);
+        var slice = ThreadScheduling.SliceOf(worker.Tid);
+        using var priority = new BackgroundJitPriority(0, 0, name, _time, NullLogger.Instance);
 
         Assert.False(priority.Tick());
 
+        Assert.Equal(-1, priority.WorkerThreadId);
         Assert.Equal(0, NiceOf(worker.Tid));
+        Assert.Equal(slice, ThreadScheduling.SliceOf(worker.Tid));
+    }
+
+    /// <summary>Linux 6.12+ reports every normal thread's slice; older kernels report none and ignore one that is set.</summary>
+    private static bool KernelHasSlices => ThreadScheduling.SliceOf(0) > 0;
+
+    [Fact]
+    public void The_worker_gets_a_short_slice_and_keeps_its_priority()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        var name = UniqueName();
+        using var worker = new NamedThread(name);
+        using var bystander = new NamedThread(UniqueName());
+        var defaultSlice = ThreadScheduling.SliceOf(bystander.Tid);
+        using var priority = new BackgroundJitPriority(0, BackgroundJitPriority.DefaultSliceUs, name, _time, NullLogger.Instance);
+
+        Assert.True(priority.Tick());
+
+        Assert.Equal(worker.Tid, priority.WorkerThreadId);
+        Assert.Equal(0, NiceOf(worker.Tid));
+        Assert.Equal(KernelHasSlices ? 100_000 : 0, ThreadScheduling.SliceOf(worker.Tid));
+        Assert.Equal(defaultSlice, ThreadScheduling.SliceOf(bystander.Tid));
+        Assert.NotEqual(100_000, defaultSlice);
+    }
+
+    [Fact]
+    public void A_slice_and_a_nice_value_are_set_together()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        var name = UniqueName();
+        using var worker = new NamedThread(name);
+        using var priority = new BackgroundJitPriority(19, 250, name, _time, NullLogger.Instance);
+
+        Assert.True(priority.Tick());
+
+        Assert.Equal(19, NiceOf(worker.Tid));
+        Assert.Equal(KernelHasSlices ? 250_000 : 0, ThreadScheduling.SliceOf(worker.Tid));
     }
 
     [Fact]
@@ -127,7 +166,7 @@ public sealed class BackgroundJitPriorityTests
         if (!OperatingSystem.IsLinux()) return;
         var name = UniqueName();
         using var worker = new NamedThread(name);
-        using var priority = new BackgroundJitPriority(19, name, _time, NullLogger.Instance);
+        using var priority = new BackgroundJitPriority(19, 0, name, _time, NullLogger.Instance);
 
         _time.Advance(TimeSpan.FromMilliseconds(100));
 
@@ -149,7 +188,41 @@ public sealed class BackgroundJitPriorityTests
         Assert.Contains(errors, e => e.StartsWith("JIT_BACKGROUND_NICE (Mix2Api:Runtime:BackgroundJitNice)", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("-1", "is outside 0..100000")]
+    [InlineData("100001", "is outside 0..100000")]
+    [InlineData("50", "50 is under the kernel's shortest slice (100); 0 keeps its default")]
+    [InlineData("short", "'short' is not a whole number")]
+    public void An_invalid_slice_is_a_start_up_error(string value, string problem)
+    {
+        var configuration = new ConfigurationManager();
+        configuration["JIT_BACKGROUND_SLICE_US"] = value;
+
+        var (_, errors) = Mix2ApiSettings.Load(configuration, isDevelopment: true);
+
+        Assert.Contains(errors, e => e.StartsWith("JIT_BACKGROUND_SLICE_US (Mix2Api:Runtime:BackgroundJitSliceUs): ", StringComparison.Ordinal) && e.Contains(problem, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("0", 0)]
+    [InlineData("100", 100)]
+    [InlineData("100000", 100_000)]
+    public void A_slice_in_range_is_taken(string value, int expected)
+    {
+        var configuration = new ConfigurationManager();
+        configuration["JIT_BACKGROUND_SLICE_US"] = value;
+
+        var (settings, errors) = Mix2ApiSettings.Load(configuration, isDevelopment: true);
+
+        Assert.Empty(errors);
+        Assert.Equal(expected, settings.BackgroundJitSliceUs);
+    }
+
     [Fact]
-    public void By_default_the_worker_keeps_the_priority_the_runtime_gave_it()
-        => Assert.Equal(0, Mix2ApiSettings.Load(new ConfigurationManager(), isDevelopment: true).Settings.BackgroundJitNice);
+    public void By_default_the_worker_keeps_the_runtime_priority_with_a_100_us_slice()
+    {
+        var settings = Mix2ApiSettings.Load(new ConfigurationManager(), isDevelopment: true).Settings;
+        Assert.Equal(0, settings.BackgroundJitNice);
+        Assert.Equal(100, settings.BackgroundJitSliceUs);
+    }
 }

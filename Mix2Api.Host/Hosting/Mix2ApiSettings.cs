@@ -42,6 +42,9 @@ public sealed record Mix2ApiSettings
 
     public TimeSpan MemoryTrimIdle { get; init; } = TimeSpan.FromSeconds(10);
     public int BackgroundJitNice { get; init; }
+
+    /// <summary>The tiered-compilation worker's scheduler slice in microseconds; 0 = the kernel's default.</summary>
+    public int BackgroundJitSliceUs { get; init; } = BackgroundJitPriority.DefaultSliceUs;
     public required IReadOnlyList<string> Models { get; init; }
     public required ModelProfiles Profiles { get; init; }
     public required int ProfileWarnCacheSize { get; init; }
@@ -155,6 +158,7 @@ public sealed record Mix2ApiSettings
             ShutdownDrain = r.Millis(SettingKeys.ShutdownDrain),
             MemoryTrimIdle = r.Millis(SettingKeys.MemoryTrimIdle),
             BackgroundJitNice = r.Int(SettingKeys.BackgroundJitNice, min: 0, max: 19),
+            BackgroundJitSliceUs = JitSlice(r),
             Models = models,
             Profiles = LoadProfiles(r, models, notices),
             ProfileWarnCacheSize = r.Int(SettingKeys.ProfileWarnCacheSize, 0),
@@ -206,6 +210,18 @@ public sealed record Mix2ApiSettings
     /// MAX_CONCURRENT_REQUESTS, bounded by what the open-files limit can carry (0 = that bound), so running
     /// out of descriptors is a 503 for the newcomer instead of a crash for everyone.
     /// </summary>
+    /// <summary>0, or a slice the kernel takes as given: it would raise anything under 100 µs without saying so.</summary>
+    private static int JitSlice(SettingsReader r)
+    {
+        var slice = r.Int(SettingKeys.BackgroundJitSlice, min: 0, max: BackgroundJitPriority.MaxSliceUs);
+        if (slice is > 0 and < BackgroundJitPriority.MinSliceUs)
+        {
+            r.Error(SettingKeys.BackgroundJitSlice, $"{slice} is under the kernel's shortest slice ({BackgroundJitPriority.MinSliceUs}); 0 keeps its default");
+            return BackgroundJitPriority.DefaultSliceUs;
+        }
+        return slice;
+    }
+
     private static int EffectiveMaxRequests(int configured, List<string> notices)
     {
         var limit = FileDescriptorBudget.OpenFilesLimit();

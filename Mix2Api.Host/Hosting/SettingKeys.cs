@@ -42,6 +42,7 @@ public static class SettingKeys
     public static readonly SettingKey ShutdownDrain = new("SHUTDOWN_DRAIN_MS", "Mix2Api:Limits:ShutdownDrainMs", "10000", "On shutdown, how long running streams may finish before they end with the error event.");
     public static readonly SettingKey MemoryTrimIdle = new("MEMORY_TRIM_IDLE_MS", "Mix2Api:Limits:MemoryTrimIdleMs", "10000", "After this long without a chat request, one aggressive GC returns the heap's unused memory to the OS (when the GC holds 32 MiB more than the heap needs); 0 disables.");
     public static readonly SettingKey BackgroundJitNice = new("JIT_BACKGROUND_NICE", "Mix2Api:Runtime:BackgroundJitNice", "0", "Linux: nice value (1-19) for the runtime's tiered-compilation worker, so recompiling hot code waits for gaps between requests; 0 (the default) leaves it as the runtime made it, which finishes recompiling sooner under load (docs/BENCHMARKS.md).");
+    public static readonly SettingKey BackgroundJitSlice = new("JIT_BACKGROUND_SLICE_US", "Mix2Api:Runtime:BackgroundJitSliceUs", "100", "Linux 6.12+: the scheduler time slice (µs, 100-100000) of the runtime's tiered-compilation worker, so a request thread that wakes while it compiles gets the core within that time instead of the kernel's default slice (1.4 ms on two cores, up to 2.8 ms); 0 leaves the kernel's default (docs/OPERATIONS.md).");
     public static readonly SettingKey ModelList = new("MODEL_LIST", "Mix2Api:Models:List", "mix/qwen-3-235b-instruct,mix/claude-sonnet-4-5", "Model ids for GET /v1/models: CSV, newline-separated or a JSON array.");
     public static readonly SettingKey ModelProfileJson = new("MODEL_PROFILE_JSON", "Mix2Api:Models:ProfileJson", "{}", "Per-model token limits: a JSON object keyed by model id, each {context_window, max_input_tokens, max_new_tokens} (camelCase accepted); see docs/BUDGET.md.");
     public static readonly SettingKey DefaultContextWindow = new("MODEL_PROFILE_DEFAULT_CONTEXT_WINDOW", "Mix2Api:Models:DefaultContextWindow", "200000", "Context window (tokens) of a model no profile configures.");
@@ -92,7 +93,7 @@ public static class SettingKeys
         UpstreamRetryBase, UpstreamKeepAlive, UpstreamMaxBadFrames, UpstreamMaxFrameBytes, UpstreamAuthMode,
         UpstreamBearerToken, UpstreamAgentSlug, UpstreamLocation, UpstreamLanguage, UpstreamSearch, DefaultPersona,
         InboundAuthMode, InboundToken, InboundTokens, ModelsRequireAuth, StreamDefault, Heartbeat, BodyLimit,
-        MaxConcurrent, ShutdownDrain, MemoryTrimIdle, BackgroundJitNice, ModelList, ModelProfileJson, DefaultContextWindow, DefaultMaxInputTokens, MaxNewTokens,
+        MaxConcurrent, ShutdownDrain, MemoryTrimIdle, BackgroundJitNice, BackgroundJitSlice, ModelList, ModelProfileJson, DefaultContextWindow, DefaultMaxInputTokens, MaxNewTokens,
         ProfileWarnCacheSize, BudgetTrimRecent, BudgetTrimMessageMaxChars, BudgetSummaryEnabled, BudgetSummaryMaxChars,
         BudgetSummaryMaxLines, QueryMaxChars, ContextMaxChars, ToolResultMaxChars,
         ToolInstructionMode, ToolInstructionMaxChars, ToolDescMaxChars, ForceToolCall,
