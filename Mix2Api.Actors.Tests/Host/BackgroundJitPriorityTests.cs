@@ -147,6 +147,21 @@ public sealed class BackgroundJitPriorityTests
     }
 
     [Fact]
+    public void A_node_started_with_nice_keeps_it_when_the_worker_gets_its_slice()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        var name = UniqueName();
+        using var worker = new NamedThread(name);
+        Assert.Equal(0, ThreadScheduling.SetPriority(ThreadScheduling.PrioProcess, worker.Tid, 5));
+        using var priority = new BackgroundJitPriority(0, BackgroundJitPriority.DefaultSliceUs, name, _time, NullLogger.Instance);
+
+        Assert.True(priority.Tick());
+
+        Assert.Equal(5, NiceOf(worker.Tid));
+        Assert.Equal(KernelHasSlices ? 100_000 : 0, ThreadScheduling.SliceOf(worker.Tid));
+    }
+
+    [Fact]
     public void A_slice_and_a_nice_value_are_set_together()
     {
         if (!OperatingSystem.IsLinux()) return;

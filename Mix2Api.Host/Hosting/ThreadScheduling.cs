@@ -11,6 +11,7 @@ public static class ThreadScheduling
 {
     public const int PrioProcess = 0;
     private const uint SchedNormal = 0;
+    private const int EINVAL = 22, ENOSYS = 38;
 
     [StructLayout(LayoutKind.Sequential)]
     private struct SchedAttr
@@ -37,16 +38,31 @@ public static class ThreadScheduling
         _ => null,
     };
 
-    /// <summary>Makes a thread a normal one at <paramref name="nice"/> with a slice of its own; false with the errno when the kernel refused.</summary>
+    /// <summary>
+    /// Gives a normal thread a slice of its own and, when <paramref name="nice"/> is above 0, that nice value; a thread's
+    /// nice value is kept otherwise (a node started with <c>nice</c> must not have it raised, which the kernel would
+    /// refuse anyway). False with the errno when the kernel refused, or EINVAL for a thread that is not a normal one.
+    /// </summary>
     public static bool TrySet(int tid, int nice, int sliceUs, out int errno)
     {
         errno = 0;
         if (Calls is not { } calls)
         {
-            errno = 38; // ENOSYS
+            errno = ENOSYS;
             return false;
         }
-        var attr = new SchedAttr { Size = AttrSize, Policy = SchedNormal, Nice = nice, Runtime = (ulong)sliceUs * 1000 };
+        var current = default(SchedAttr);
+        if (GetAttr(calls.Get, tid, ref current, AttrSize, 0) != 0)
+        {
+            errno = Marshal.GetLastPInvokeError();
+            return false;
+        }
+        if (current.Policy != SchedNormal)
+        {
+            errno = EINVAL;
+            return false;
+        }
+        var attr = new SchedAttr { Size = AttrSize, Policy = SchedNormal, Nice = nice > 0 ? nice : current.Nice, Runtime = (ulong)sliceUs * 1000 };
         if (SetAttr(calls.Set, tid, ref attr, 0) == 0) return true;
         errno = Marshal.GetLastPInvokeError();
         return false;
