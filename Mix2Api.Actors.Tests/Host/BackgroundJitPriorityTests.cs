@@ -127,52 +127,27 @@ public sealed class BackgroundJitPriorityTests
     /// <summary>Linux 6.12+ reports every normal thread's slice; older kernels report none and ignore one that is set.</summary>
     private static bool KernelHasSlices => ThreadScheduling.SliceOf(0) > 0;
 
-    [Fact]
-    public void The_worker_gets_a_short_slice_and_keeps_its_priority()
+    [Theory]
+    [InlineData(0, 0, BackgroundJitPriority.DefaultSliceUs, 0)] // the default: a short slice at the runtime's priority
+    [InlineData(5, 0, BackgroundJitPriority.DefaultSliceUs, 5)] // a node started under nice keeps its value
+    [InlineData(0, 19, 250, 19)] // both asked for
+    public void The_worker_gets_its_slice_and_the_nice_value_asked_for_or_its_own(int startNice, int nice, int sliceUs, int expectedNice)
     {
         if (!OperatingSystem.IsLinux()) return;
         var name = UniqueName();
         using var worker = new NamedThread(name);
+        Assert.Equal(0, ThreadScheduling.SetPriority(ThreadScheduling.PrioProcess, worker.Tid, startNice));
         using var bystander = new NamedThread(UniqueName());
         var defaultSlice = ThreadScheduling.SliceOf(bystander.Tid);
-        using var priority = new BackgroundJitPriority(0, BackgroundJitPriority.DefaultSliceUs, name, _time, NullLogger.Instance);
+        using var priority = new BackgroundJitPriority(nice, sliceUs, name, _time, NullLogger.Instance);
 
         Assert.True(priority.Tick());
 
         Assert.Equal(worker.Tid, priority.WorkerThreadId);
-        Assert.Equal(0, NiceOf(worker.Tid));
-        Assert.Equal(KernelHasSlices ? 100_000 : 0, ThreadScheduling.SliceOf(worker.Tid));
+        Assert.Equal(expectedNice, NiceOf(worker.Tid));
+        Assert.Equal(KernelHasSlices ? sliceUs * 1000L : 0, ThreadScheduling.SliceOf(worker.Tid));
         Assert.Equal(defaultSlice, ThreadScheduling.SliceOf(bystander.Tid));
-        Assert.NotEqual(100_000, defaultSlice);
-    }
-
-    [Fact]
-    public void A_node_started_with_nice_keeps_it_when_the_worker_gets_its_slice()
-    {
-        if (!OperatingSystem.IsLinux()) return;
-        var name = UniqueName();
-        using var worker = new NamedThread(name);
-        Assert.Equal(0, ThreadScheduling.SetPriority(ThreadScheduling.PrioProcess, worker.Tid, 5));
-        using var priority = new BackgroundJitPriority(0, BackgroundJitPriority.DefaultSliceUs, name, _time, NullLogger.Instance);
-
-        Assert.True(priority.Tick());
-
-        Assert.Equal(5, NiceOf(worker.Tid));
-        Assert.Equal(KernelHasSlices ? 100_000 : 0, ThreadScheduling.SliceOf(worker.Tid));
-    }
-
-    [Fact]
-    public void A_slice_and_a_nice_value_are_set_together()
-    {
-        if (!OperatingSystem.IsLinux()) return;
-        var name = UniqueName();
-        using var worker = new NamedThread(name);
-        using var priority = new BackgroundJitPriority(19, 250, name, _time, NullLogger.Instance);
-
-        Assert.True(priority.Tick());
-
-        Assert.Equal(19, NiceOf(worker.Tid));
-        Assert.Equal(KernelHasSlices ? 250_000 : 0, ThreadScheduling.SliceOf(worker.Tid));
+        Assert.NotEqual(sliceUs * 1000L, defaultSlice);
     }
 
     [Fact]
