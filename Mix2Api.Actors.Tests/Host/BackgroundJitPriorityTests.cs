@@ -7,8 +7,9 @@ namespace Mix2Api.Tests.Host;
 
 /// <summary>
 /// JIT_BACKGROUND_SLICE_US and JIT_BACKGROUND_NICE: the runtime's tiered-compilation worker is found by its thread
-/// name and gets a short time slice, a lower priority, or both. A thread of the test's own, under a name of its own, stands in for the worker (the runtime starts its
-/// worker when it likes); the real worker of a node process is checked in <see cref="Cluster.RuntimeDefaultsProcessTests"/>.
+/// name and gets a short time slice, a lower priority, or both. A thread of the test's own, under a name of its own,
+/// stands in for the worker (the runtime starts its worker when it likes); the real worker of a node process is
+/// checked in <see cref="Cluster.RuntimeDefaultsProcessTests"/>.
 /// Linux only, like the feature.
 /// </summary>
 public sealed class BackgroundJitPriorityTests
