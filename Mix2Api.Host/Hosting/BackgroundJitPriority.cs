@@ -12,7 +12,7 @@ namespace Mix2Api.Host.Hosting;
 /// finish its time slice (by default 0.7 ms times 1 + log2 of the cores: 1.4 ms on two, 2.8 ms from eight) before a
 /// thread that wakes at the same priority gets the core, so a request that arrives while the worker compiles waited
 /// for the rest of that slice: a fresh node's added time-to-first-byte p99 was 4.1 ms. With a 100 µs slice (the default, Linux 6.12+) the worker keeps its fair share
-/// of the core, and so still finishes recompiling under full load, but hands the core over within 0.1 ms: 3.4 ms
+/// of the core, and so still finishes recompiling under full load, but hands the core over within 0.1 ms: 3.5 ms
 /// (docs/BENCHMARKS.md, "A short time slice for the JIT worker"). A lower priority (a nice value) shortens that tail
 /// further and starves the worker under load, which keeps hot code slow for longer. The runtime has no setting for
 /// either, so the host finds the thread by its name in <c>/proc/self/task</c> and sets them itself (<c>sched_setattr</c>,
