@@ -229,19 +229,26 @@ async function ttfb(broker, upstream, seconds, warmup = true) {
   const d = direct(upstream);
   if (warmup) for (let i = 0; i < o.warmupRequests; i++) { await request(agentB, broker.chat, body, { stream: true }); await request(agentD, d, body, { stream: true }); }
   const m = await meter(broker, upstream);
-  const b = [], x = [];
+  const b = [], x = [], at = [];
   let failures = 0, n = 0, firstError = null;
-  const stopAt = Date.now() + seconds * 1000;
+  const startedAt = Date.now(), stopAt = startedAt + seconds * 1000;
   while (Date.now() < stopAt) {
     const first = n++ % 2 === 0;
     const pair = first ? [[broker.chat, agentB, b], [d, agentD, x]] : [[d, agentD, x], [broker.chat, agentB, b]];
     for (const [t, a, into] of pair) {
       const r = await request(a, t, body, { stream: true });
-      if (!r.ok || r.chunks !== 20) { failures++; firstError ??= r.error ?? `${r.chunks} chunks`; } else into.push(r.ttfbMs);
+      if (!r.ok || r.chunks !== 20) { failures++; firstError ??= r.error ?? `${r.chunks} chunks`; } else {
+        into.push(r.ttfbMs);
+        if (into === b) at.push(Date.now() - startedAt);
+      }
     }
   }
   const use = await m();
   agentB.destroy(); agentD.destroy();
+  // TTFB_SAMPLES=path: every broker request's time into the phase and its TTFB, to see where a p99 comes from.
+  if (process.env.TTFB_SAMPLES) {
+    fs.appendFileSync(process.env.TTFB_SAMPLES, b.map((ms, i) => `${warmup ? 'steady' : 'start-up'},${at[i]},${ms.toFixed(3)}\n`).join(''));
+  }
   const s = {
     requests: b.length, failures, firstError,
     broker: { p50: percentile(b, 50), p99: percentile(b, 99) }, direct: { p50: percentile(x, 50), p99: percentile(x, 99) },
