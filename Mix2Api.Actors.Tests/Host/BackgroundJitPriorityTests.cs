@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Mix2Api.Host.Hosting;
+using Mix2Api.Tests.Support;
 
 namespace Mix2Api.Tests.Host;
 
@@ -140,12 +141,14 @@ public sealed class BackgroundJitPriorityTests
         Assert.Equal(0, ThreadScheduling.SetPriority(ThreadScheduling.PrioProcess, worker.Tid, startNice));
         using var bystander = new NamedThread(UniqueName());
         var defaultSlice = ThreadScheduling.SliceOf(bystander.Tid);
-        using var priority = new BackgroundJitPriority(nice, sliceUs, name, _time, NullLogger.Instance);
+        using var logs = new CapturingLoggerProvider();
+        using var priority = new BackgroundJitPriority(nice, sliceUs, name, _time, logs.CreateLogger("jit"));
 
         Assert.True(priority.Tick());
 
         Assert.Equal(worker.Tid, priority.WorkerThreadId);
         Assert.Equal(expectedNice, NiceOf(worker.Tid));
+        Assert.Contains($"tiered compilation worker (thread {worker.Tid}) runs at nice {expectedNice}", logs.AllText, StringComparison.Ordinal);
         Assert.Equal(KernelHasSlices ? sliceUs * 1000L : 0, ThreadScheduling.SliceOf(worker.Tid));
         Assert.Equal(defaultSlice, ThreadScheduling.SliceOf(bystander.Tid));
         Assert.NotEqual(sliceUs * 1000L, defaultSlice);

@@ -117,15 +117,16 @@ public sealed class BackgroundJitPriority : IDisposable
     {
         if (_sliceUs > 0)
         {
-            if (ThreadScheduling.TrySet(tid, _nice, _sliceUs, out var errno))
+            // The nice value it runs at is the one it had, unless JIT_BACKGROUND_NICE asked for another.
+            if (ThreadScheduling.TrySet(tid, _nice, _sliceUs, out var nice, out var errno))
             {
                 if (ThreadScheduling.SliceOf(tid) == (long)_sliceUs * 1000)
                 {
-                    _log.LogInformation("jit.worker.priority: tiered compilation worker (thread {ThreadId}) runs at nice {Nice} with a {SliceUs} µs slice", tid, _nice, _sliceUs);
+                    _log.LogInformation("jit.worker.priority: tiered compilation worker (thread {ThreadId}) runs at nice {Nice} with a {SliceUs} µs slice", tid, nice, _sliceUs);
                 }
                 else
                 {
-                    _log.LogInformation("jit.worker.priority: tiered compilation worker (thread {ThreadId}) runs at nice {Nice}; this kernel has no per-thread slices (Linux 6.12+), so it keeps the default slice", tid, _nice);
+                    _log.LogInformation("jit.worker.priority: tiered compilation worker (thread {ThreadId}) runs at nice {Nice}; this kernel has no per-thread slices (Linux 6.12+), so it keeps the default slice", tid, nice);
                 }
                 return true;
             }

@@ -206,10 +206,6 @@ public sealed record Mix2ApiSettings
         return (settings, r.Errors);
     }
 
-    /// <summary>
-    /// MAX_CONCURRENT_REQUESTS, bounded by what the open-files limit can carry (0 = that bound), so running
-    /// out of descriptors is a 503 for the newcomer instead of a crash for everyone.
-    /// </summary>
     /// <summary>0, or a slice the kernel takes as given: it would raise anything under 100 µs without saying so.</summary>
     private static int JitSlice(SettingsReader r)
     {
@@ -222,6 +218,10 @@ public sealed record Mix2ApiSettings
         return slice;
     }
 
+    /// <summary>
+    /// MAX_CONCURRENT_REQUESTS, bounded by what the open-files limit can carry (0 = that bound), so running
+    /// out of descriptors is a 503 for the newcomer instead of a crash for everyone.
+    /// </summary>
     private static int EffectiveMaxRequests(int configured, List<string> notices)
     {
         var limit = FileDescriptorBudget.OpenFilesLimit();

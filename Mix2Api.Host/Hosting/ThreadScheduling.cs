@@ -41,11 +41,13 @@ public static class ThreadScheduling
     /// <summary>
     /// Gives a normal thread a slice of its own and, when <paramref name="nice"/> is above 0, that nice value; a thread's
     /// nice value is kept otherwise (a node started with <c>nice</c> must not have it raised, which the kernel would
-    /// refuse anyway). False with the errno when the kernel refused, or EINVAL for a thread that is not a normal one.
+    /// refuse anyway). The nice value the thread runs at; or false with the errno when the kernel refused, or EINVAL for
+    /// a thread that is not a normal one.
     /// </summary>
-    public static bool TrySet(int tid, int nice, int sliceUs, out int errno)
+    public static bool TrySet(int tid, int nice, int sliceUs, out int appliedNice, out int errno)
     {
         errno = 0;
+        appliedNice = 0;
         if (Calls is not { } calls)
         {
             errno = ENOSYS;
@@ -62,7 +64,8 @@ public static class ThreadScheduling
             errno = EINVAL;
             return false;
         }
-        var attr = new SchedAttr { Size = AttrSize, Policy = SchedNormal, Nice = nice > 0 ? nice : current.Nice, Runtime = (ulong)sliceUs * 1000 };
+        appliedNice = nice > 0 ? nice : current.Nice;
+        var attr = new SchedAttr { Size = AttrSize, Policy = SchedNormal, Nice = appliedNice, Runtime = (ulong)sliceUs * 1000 };
         if (SetAttr(calls.Set, tid, ref attr, 0) == 0) return true;
         errno = Marshal.GetLastPInvokeError();
         return false;
